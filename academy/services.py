@@ -1,0 +1,113 @@
+"""Use cases of accounts and notifications."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from academy import roles
+from academy.models import Notification, OutboundEmail, ShopkeeperProfile
+
+logger = logging.getLogger(__name__)
+
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def register_shopkeeper(user, *, shop_id):
+    """Give a new account the shopkeeper role and its (incomplete) shop profile."""
+    with transaction.atomic():
+        profile = ShopkeeperProfile.objects.create(user=user, shop_id=shop_id)
+        user.groups.add(Group.objects.get(name=roles.SHOPKEEPER))
+    return profile
+
+
+def render_for(user, template_name, context):
+    """Render a notice template in the recipient's language and time zone."""
+    with (
+        translation.override(user.language or settings.LANGUAGE_CODE),
+        timezone.override(user.zone),
+    ):
+        return render_to_string(template_name, {"user": user, **context}).strip()
+
+
+def notify(user, *, key, title, body="", url="", email=True):
+    """Send an in-site notice and queue its e-mail, at most once per ``key``.
+
+    Both rows are written in the caller's transaction: if it rolls back, nothing
+    is sent; if the broker is down, the periodic relay sends the e-mail later.
+    Returns False when a notice with this key already exists.
+    """
+    try:
+        with transaction.atomic():
+            Notification.objects.create(user=user, key=key, title=title, body=body, url=url)
+            if email and user.email:
+                link = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+                OutboundEmail.objects.create(
+                    key=key,
+                    to=user.email,
+                    subject=f"【店主商学院】{title}",
+                    body=f"{body}\n\n{link}".strip(),
+                )
+    except IntegrityError:
+        return False
+    transaction.on_commit(_kick_email_relay)
+    return True
+
+
+def _kick_email_relay():
+    from academy.tasks import send_pending_emails
+
+    try:
+        send_pending_emails.delay()
+    except Exception:  # noqa: BLE001 - the periodic relay will send it
+        logger.warning("Could not queue the e-mail relay; the periodic task will send it")
+
+
+def claim_due_emails(limit=100):
+    """Rows ready to send, claimed so that no other worker sends them too."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = OutboundEmail.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now)
+        qs = qs.filter(attempts__lt=MAX_EMAIL_ATTEMPTS).order_by("next_attempt_at", "id")
+        if connection_supports_skip_locked():
+            qs = qs.select_for_update(skip_locked=True)
+        ids = list(qs.values_list("id", flat=True)[:limit])
+        # Push the claimed rows into the future: a second relay skips them, and
+        # if this one dies they become due again after the lease.
+        OutboundEmail.objects.filter(id__in=ids).update(
+            next_attempt_at=now + timedelta(minutes=5), attempts=F("attempts") + 1
+        )
+    return ids
+
+
+def send_due_emails(limit=100):
+    """Send queued e-mails; returns how many went out."""
+    sent = 0
+    for row in OutboundEmail.objects.filter(id__in=claim_due_emails(limit), sent_at__isnull=True):
+        try:
+            EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to]).send()
+        except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
+            OutboundEmail.objects.filter(id=row.id).update(last_error=str(exc)[:1000])
+            continue
+        OutboundEmail.objects.filter(id=row.id).update(sent_at=timezone.now(), last_error="")
+        sent += 1
+    return sent
+
+
+def connection_supports_skip_locked():
+    from django.db import connection
+
+    return connection.features.has_select_for_update_skip_locked
+
+
+def mark_notifications_read(user, ids=None):
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    return qs.update(read_at=timezone.now())
