@@ -1,0 +1,17 @@
+from functools import cache
+
+from academy import roles
+from academy.models import Notification
+
+
+def academy(request):
+    """Roles and the unread count, evaluated only by templates that use them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"academy_roles": frozenset(), "unread_notifications": 0}
+
+    @cache
+    def unread():
+        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+    return {"academy_roles": lambda: roles.role_names(user), "unread_notifications": unread}

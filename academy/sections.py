@@ -1,0 +1,41 @@
+"""Parts of shared pages that the apps contribute.
+
+The home page and the dashboard 我的学习 are made of sections. Each app
+registers its own in ``AppConfig.ready()``, so no app imports another's
+views and a new program adds a panel without touching the page that shows it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+HOME = "home"
+DASHBOARD = "dashboard"
+
+_registry: dict[str, list["Section"]] = {HOME: [], DASHBOARD: []}
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    template: str
+    order: int
+    get_context: Callable | None = None
+
+
+def register(where, name, template, order=50, get_context=None):
+    """Add (or replace, by name) a section of the ``where`` page."""
+    sections = [s for s in _registry[where] if s.name != name]
+    sections.append(Section(name, template, order, get_context))
+    sections.sort(key=lambda s: (s.order, s.name))
+    _registry[where] = sections
+
+
+def render_context(where, request, **kwargs):
+    """The sections of a page, each with the context its template needs."""
+    result = []
+    for section in _registry[where]:
+        context = section.get_context(request, **kwargs) if section.get_context else {}
+        if context is None:
+            continue
+        result.append({"name": section.name, "template": section.template, "context": context})
+    return result

@@ -1,0 +1,84 @@
+"""Site-wide views: the dashboard 我的学习, the profile, notices and health."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from academy import health, sections, services
+from academy.forms import ProfileForm
+from academy.models import Notification, ShopkeeperProfile
+
+
+def _profile_of(user):
+    try:
+        return user.shopkeeper_profile
+    except ShopkeeperProfile.DoesNotExist:
+        return None
+
+
+@login_required
+def dashboard(request):
+    profile = _profile_of(request.user)
+    if profile is not None and not profile.is_complete:
+        messages.info(request, _("Please complete your shop profile first."))
+        return redirect("profile")
+    return render(
+        request,
+        "academy/dashboard.html",
+        {"profile": profile, "sections": sections.render_context(sections.DASHBOARD, request)},
+    )
+
+
+def dashboard_profile_context(request, **kwargs):
+    return {"profile": _profile_of(request.user)}
+
+
+@login_required
+def profile(request):
+    instance = _profile_of(request.user)
+    if instance is None:
+        messages.info(
+            request, _("Your account has no shop profile: it is not a shopkeeper account.")
+        )
+        return redirect("dashboard")
+    first_time = not instance.is_complete
+    form = ProfileForm(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("Welcome to the academy! Your profile is complete.")
+            if first_time
+            else _("Profile saved."),
+        )
+        return redirect("dashboard")
+    return render(request, "academy/profile_form.html", {"form": form, "first_time": first_time})
+
+
+@login_required
+def notifications(request):
+    page = Paginator(Notification.objects.filter(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "academy/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    services.mark_notifications_read(request.user)
+    return redirect("notifications")
+
+
+@never_cache
+def healthz(request):
+    results = health.run_checks()
+    ok = all(value == "ok" for value in results.values())
+    return JsonResponse(
+        results, status=200 if ok else 503, json_dumps_params={"ensure_ascii": False}
+    )

@@ -1,0 +1,1 @@
+"""Mentorship: availability, bookings, notes, goals and the Star Leader Program."""
