@@ -1,0 +1,83 @@
+"""seed_academy: demo academy, idempotent, validated input."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from wagtail.models import Page, Site
+
+from academy.models import HomePage, MentorProfile, ShopkeeperProfile, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _development(settings):
+    settings.DEBUG = True
+
+
+def snapshot():
+    """Rows per model of the project's apps and the page tree."""
+    counts = {}
+    for label in ("academy", "courses", "mentorship", "account", "mfa", "wagtailcore", "auth"):
+        for model in apps.get_app_config(label).get_models():
+            counts[model._meta.label] = model.objects.count()
+    counts["memberships"] = User.groups.through.objects.count()
+    return counts
+
+
+def test_seed_builds_the_demo_academy_and_running_it_twice_changes_nothing():
+    call_command("seed_academy", shopkeepers="40")
+    first = snapshot()
+    call_command("seed_academy", shopkeepers="40")
+    assert snapshot() == first
+
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.id
+    assert [p.title for p in Page.objects.child_of(home).first().get_children()] == [
+        "新手入门",
+        "中班进阶",
+        "高班提升",
+    ]
+    for email, role in [
+        ("admin@example.com", "administrator"),
+        ("editor@example.com", "editor"),
+        ("staff@example.com", "program_staff"),
+        ("mentor@example.com", "mentor"),
+        ("shopkeeper@example.com", "shopkeeper"),
+    ]:
+        user = User.objects.get(email=email)
+        assert user.check_password("academy-demo-2026")
+        assert user.groups.filter(name=role).exists()
+    assert MentorProfile.objects.count() >= 5
+    # 40 bulk shopkeepers plus the named demo shopkeeper, in teams.
+    bulk = ShopkeeperProfile.objects.filter(shop_id__startswith="1000")
+    assert bulk.count() == 40
+    assert bulk.filter(team_leader__isnull=False).count() == 40 - 8
+    names = list(
+        User.objects.filter(email__startswith="shop0").values_list("display_name", flat=True)
+    )
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in names)
+
+
+def test_seed_grows_an_existing_dataset_without_duplicates():
+    call_command("seed_academy", shopkeepers="10")
+    call_command("seed_academy", shopkeepers="100")
+    assert ShopkeeperProfile.objects.filter(shop_id__startswith="1000").count() == 100
+    assert User.objects.filter(email__startswith="shop0").count() == 100
+
+
+@pytest.mark.parametrize("value", ["-5", "abc", "1.5", "99999999999"])
+def test_bad_shopkeeper_count_is_refused_and_changes_nothing(value):
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        call_command("seed_academy", shopkeepers=value)
+    assert "--shopkeepers" in str(error.value)
+    assert snapshot() == before
+
+
+def test_seed_refuses_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_academy", shopkeepers="1")
+    assert not User.objects.filter(email="admin@example.com").exists()

@@ -1,0 +1,72 @@
+"""Start-up configuration: bad variables fail in one line; production passes --deploy."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+MANAGE = str(settings.BASE_DIR / "manage.py")
+
+
+def manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, MANAGE, *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "mysql://nobody@localhost/x"),
+        ("DATABASE_URL", "postgres://user@host:notaport/db"),
+        ("DATABASE_URL", "postgres://user@localhost:5432"),
+        ("REDIS_URL", "http://127.0.0.1:6379/0"),
+        ("REDIS_URL", "redis://127.0.0.1:port/0"),
+        ("DJANGO_DEBUG", "maybe"),
+    ],
+)
+def test_malformed_variable_stops_start_up_with_one_line_naming_it(variable, value, tmp_path):
+    result = manage("check", **{variable: value, "ACADEMY_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = manage(
+        "check",
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="academy.example.com",
+        ACADEMY_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x" * 20 + "a-long-and-random-production-secret-key-0123456789",
+        DJANGO_ALLOWED_HOSTS="academy.example.com",
+        ACADEMY_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

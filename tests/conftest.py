@@ -1,0 +1,126 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _missing(reason):
+    """A missing service fails the test in CI and skips it elsewhere."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def home_page(db):
+    """The smallest site: a home page at the root of the default site."""
+    from wagtail.models import Page, Site
+
+    from academy.models import HomePage
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="店主商学院", slug="academy-home"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
+
+
+@pytest.fixture
+def postgres_db(transactional_db):
+    """A real PostgreSQL database; concurrency tests use it with threads."""
+    if connection.vendor != "postgresql":
+        _missing("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        _missing(f"Redis not reachable at {TEST_REDIS_URL}: {exc}")
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        _missing("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+    return path
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """Headless Debian Chromium driven by Playwright."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+        # Code run while Playwright is active has its own context (a greenlet),
+        # hence its own database connection: close it before the database goes.
+        connections.close_all()
+
+
+@pytest.fixture
+def phone(django_db_setup, browser, live_server):
+    """A 360 px wide phone page on the live server, in Chinese.
+
+    ``django_db_setup`` comes first so the live server stops before the test
+    database is dropped.
+    """
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        base_url=live_server.url,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def artifacts_dir(request):
+    """Where a test keeps its screenshots: test-results/<test name>/."""
+    path = settings.BASE_DIR / "test-results" / request.node.name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
