@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 HOME = "home"
 DASHBOARD = "dashboard"
+# What a mentor (or staff) sees of one mentee: ``get_context(request, mentee=user)``.
+MENTEE = "mentee"
 
-_registry: dict[str, list["Section"]] = {HOME: [], DASHBOARD: []}
+_registry: dict[str, list["Section"]] = {HOME: [], DASHBOARD: [], MENTEE: []}
 
 
 @dataclass(frozen=True)
