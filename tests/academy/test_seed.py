@@ -81,3 +81,28 @@ def test_seed_refuses_production(settings):
     with pytest.raises(CommandError):
         call_command("seed_academy", shopkeepers="1")
     assert not User.objects.filter(email="admin@example.com").exists()
+
+
+def test_seed_from_the_command_line_exits_non_zero_on_bad_input(tmp_path):
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(settings.BASE_DIR / "manage.py"),
+            "seed_academy",
+            "--shopkeepers",
+            "-5",
+        ],
+        env={"PATH": "/usr/bin:/bin", "ACADEMY_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "--shopkeepers" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -135,3 +135,15 @@ def test_too_many_failed_logins_are_throttled_with_a_message(client):
         reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"}
     )
     assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client):
+    owner = shopkeeper()
+    known = client.post(reverse("account_reset_password"), {"email": owner.email})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == reverse("account_reset_password_done")
+    # Only the owner gets a reset link; the unknown address is told it has no account.
+    assert [m.to for m in mail.outbox] == [[owner.email], ["nobody@example.com"]]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    assert "/accounts/password/reset/key/" not in mail.outbox[1].body
