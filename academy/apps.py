@@ -7,7 +7,9 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Academy")
 
     def ready(self):
-        from academy import sections, views
+        from academy import pagecache, sections, views
+
+        pagecache.connect_signals()
 
         sections.register(
             sections.DASHBOARD,

@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Innermost, so security headers and CSP are still added to cached pages.
+    "academy.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"
@@ -267,6 +269,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
     },
 }
+
+# Anonymous visitors get Wagtail pages from the cache for this long (0: off);
+# publishing anything clears it. Off in tests unless a test turns it on.
+ACADEMY_PAGE_CACHE_SECONDS = env_int("ACADEMY_PAGE_CACHE_SECONDS", 0 if TESTING else 300)
+# Sessions are read from the cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- accounts ------------------------------------------------------------------
 

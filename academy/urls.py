@@ -8,7 +8,7 @@ from academy import views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("me/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),

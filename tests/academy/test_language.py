@@ -14,15 +14,32 @@ def test_home_is_chinese_even_for_an_english_browser(client, home_page):
 
 
 def test_language_switch_turns_the_site_english_and_back(client, home_page):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/language/en/?next=/academy/")
     assert response.status_code == 302
+    assert response["Location"] == "/academy/"
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Log in" in html
-    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    client.get("/language/zh-hans/?next=/")
     assert '<html lang="zh-CN">' in client.get("/").content.decode()
 
 
 def test_an_unknown_language_cookie_falls_back_to_chinese(client, home_page):
     client.cookies["academy_language"] = "fr"
     assert '<html lang="zh-CN">' in client.get("/").content.decode()
+
+
+def test_language_switch_refuses_unknown_languages_and_foreign_redirects(client, home_page):
+    assert client.get("/language/fr/").status_code == 404
+    response = client.get("/language/en/?next=https://evil.example.com/")
+    assert response["Location"] == "/"
+
+
+def test_signed_in_user_keeps_her_language_choice(client, home_page):
+    from tests.academy.factories import shopkeeper
+
+    user = shopkeeper()
+    client.force_login(user)
+    client.get("/language/en/?next=/")
+    user.refresh_from_db()
+    assert user.language == "en"
