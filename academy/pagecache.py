@@ -72,6 +72,10 @@ class AnonymousPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if self._cacheable(request, response):
+            if settings.ACADEMY_CDN_SECONDS:
+                response["Cache-Control"] = (
+                    f"public, max-age=0, s-maxage={settings.ACADEMY_CDN_SECONDS}"
+                )
             headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
             _cache_call("set", key, (response.status_code, headers, response.content), seconds)
             response["X-Page-Cache"] = "miss"

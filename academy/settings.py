@@ -201,6 +201,19 @@ else:
             },
         }
     }
+# An optional read replica for heavy staff reports and exports (never for
+# pages that must read what the user just wrote). See docs/deployment.md.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        _fail("DATABASE_REPLICA_URL", "needs DATABASE_URL (the primary) as well")
+    try:
+        _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except Exception as exc:  # noqa: BLE001 - the parser raises several kinds
+        _fail("DATABASE_REPLICA_URL", f"is malformed ({exc})")
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and Celery ----------------------------------------------------------
@@ -376,6 +389,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Several web nodes share media through S3-compatible object storage. Files are
+# private (signed URLs); lesson files are still served through permission checks.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 600,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -393,6 +424,28 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "txt", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+
+# A CDN or caching proxy in front of anonymous pages: Wagtail purges a page's
+# URLs from it when the page is published.
+FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "")
+FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID = os.environ.get(
+    "FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID", ""
+)
+WAGTAILFRONTENDCACHE = {}
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": FRONTEND_CACHE_PURGE_URL,
+    }
+if FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID:
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID,
+    }
+if WAGTAILFRONTENDCACHE:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+# How long the CDN may keep an anonymous page (Cache-Control s-maxage; 0: not at all).
+ACADEMY_CDN_SECONDS = env_int("ACADEMY_CDN_SECONDS", 0)
 
 # --- security ----------------------------------------------------------------------
 

@@ -70,3 +70,43 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_many_machine_settings_come_from_the_environment(tmp_path):
+    code = (
+        "from django.conf import settings;"
+        "from django.core.files.storage import default_storage;"
+        "print(type(default_storage).__name__, default_storage.bucket_name,"
+        " sorted(settings.DATABASES), sorted(settings.WAGTAILFRONTENDCACHE),"
+        " 'wagtail.contrib.frontend_cache' in settings.INSTALLED_APPS)"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        ACADEMY_DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/academy",
+        DATABASE_REPLICA_URL="postgres://postgres@replica.internal:5432/academy",
+        MEDIA_S3_BUCKET="academy-media",
+        MEDIA_S3_ENDPOINT_URL="https://s3.example.com",
+        FRONTEND_CACHE_PURGE_URL="http://cache.internal:8080",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "S3Storage",
+        "academy-media",
+        "['default',",
+        "'replica']",
+        "['proxy']",
+        "True",
+    ]
+
+
+def test_a_replica_without_a_primary_is_refused(tmp_path):
+    result = manage(
+        "check",
+        ACADEMY_DATA_DIR=str(tmp_path),
+        DATABASE_REPLICA_URL="postgres://postgres@replica.internal:5432/academy",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL" in result.stderr
