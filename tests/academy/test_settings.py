@@ -75,8 +75,9 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
 def test_many_machine_settings_come_from_the_environment(tmp_path):
     code = (
         "from django.conf import settings;"
-        "from django.core.files.storage import default_storage;"
-        "print(type(default_storage).__name__, default_storage.bucket_name,"
+        "from django.core.files.storage import storages;"
+        "media = storages['default'];"
+        "print(type(media).__name__, media.bucket_name,"
         " sorted(settings.DATABASES), sorted(settings.WAGTAILFRONTENDCACHE),"
         " 'wagtail.contrib.frontend_cache' in settings.INSTALLED_APPS)"
     )
