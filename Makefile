@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run test test-main test-postgres lint format lock messages totp
+.PHONY: install run test test-main test-postgres lint format lock messages totp bench
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,3 +64,7 @@ lock:
 # Current two-factor code of the demo staff accounts.
 totp: install
 	$(PY) manage.py demo_totp
+
+# The benchmark suite (production stack on PostgreSQL + Redis, wrk); see bench/run.py.
+bench: install
+	$(PY) bench/run.py

@@ -20,6 +20,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
+if settings.ACADEMY_BENCH_URLS:
+    urlpatterns.append(path("bench/ping/", views.ping))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -108,3 +108,8 @@ def set_language(request, code):
         request.user.language = code
         request.user.save(update_fields=["language"])
     return response
+
+
+def ping(request):
+    """The minimal Django view every benchmarked page is compared with."""
+    return HttpResponse("pong", content_type="text/plain")
