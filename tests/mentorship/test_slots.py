@@ -335,7 +335,6 @@ def test_the_repeated_hour_of_fall_back_is_offered_twice():
 
 
 def test_bookings_across_the_transition_block_the_right_hours():
-    calendar = week_calendar(BERLIN, "08:00", "11:00")
     sunday_nine_cest = utc(2026, 3, 29, 7, 0)
     calendar = week_calendar(
         BERLIN, "08:00", "11:00", mentor_sessions=[booking(sunday_nine_cest, 60)]
