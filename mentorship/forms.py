@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.models import MentorProfile, ShopkeeperProfile, User
 from academy.timezones import COMMON_TIME_ZONES
+from mentorship.errors import REFUSAL_MESSAGES
 from mentorship.models import (
     SESSION_LENGTHS,
     AvailabilityOverride,
@@ -21,6 +22,7 @@ from mentorship.models import (
     Weekday,
 )
 from mentorship.models.schedule import MAX_BUFFER, MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES
+from mentorship.slots import Refusal
 
 MAX_OVERRIDE_DAYS = 366
 
@@ -245,7 +247,10 @@ def parse_instant(value):
 
 
 class BookingForm(forms.Form):
-    start = forms.CharField(widget=forms.HiddenInput)
+    start = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": REFUSAL_MESSAGES[Refusal.NOT_OFFERED]},
+    )
     minutes = forms.TypedChoiceField(
         choices=[(m, m) for m in SESSION_LENGTHS], coerce=int, widget=forms.HiddenInput
     )
@@ -268,12 +273,7 @@ class BookingForm(forms.Form):
     def clean_start(self):
         moment = parse_instant(self.cleaned_data["start"])
         if moment is None:
-            raise forms.ValidationError(
-                _(
-                    "That is not one of the times the mentor offers. "
-                    "Please pick a time from the list."
-                )
-            )
+            raise forms.ValidationError(REFUSAL_MESSAGES[Refusal.NOT_OFFERED])
         return moment
 
 

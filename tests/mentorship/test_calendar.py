@@ -46,7 +46,7 @@ def test_a_booking_downloads_as_an_event_with_uid_sequence_and_status(client, bo
 
 
 def test_a_moved_then_cancelled_booking_keeps_its_uid_and_raises_its_sequence(client, booked):
-    profile, mentee, booking = booked
+    _profile, mentee, booking = booked
     client.force_login(mentee)
     url = reverse("mentorship:booking_ics", args=[booking.pk])
     (before,) = events(client.get(url).content)
