@@ -30,3 +30,10 @@ def speciality(code):
 @register.filter
 def language(code):
     return choices.language_label(code)
+
+
+@register.inclusion_tag("mentorship/includes/nav_link.html", takes_context=True)
+def mentorship_nav_link(context):
+    """The site navigation's link to one-on-one mentoring."""
+    request = context["request"]
+    return {"active": request.path.startswith("/mentorship/")}

@@ -130,6 +130,7 @@ def _slot_picker(request, profile, *, rescheduling=None):
         "minutes": minutes,
         "days": days,
         "selected_day": selected[0] if selected else None,
+        "selected_later": bool(selected) and days.index(selected) >= 6,
         "day_slots": selected[1] if selected else [],
         "problem": problem,
         "assignment": assignment if problem is None else None,
