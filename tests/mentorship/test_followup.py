@@ -229,3 +229,10 @@ def test_the_demo_has_sessions_notes_goals_and_messages_for_the_demo_accounts(cl
     client.force_login(mentor)
     agenda = client.get(reverse("mentorship:agenda")).content.decode()
     assert "陈丽娟" in agenda
+
+
+def test_the_wagtail_menu_links_staff_to_the_mentoring_report(client):
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    assert reverse("mentorship:staff") in client.get("/cms/").content.decode()
+    client.force_login(staff(roles.EDITOR))
+    assert reverse("mentorship:staff") not in client.get("/cms/").content.decode()
