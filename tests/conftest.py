@@ -124,3 +124,26 @@ def artifacts_dir(request):
     path = settings.BASE_DIR / "test-results" / request.node.name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def pytest_collection_modifyitems(items):
+    """Give every transactional test Django's serialized rollback.
+
+    A transactional test (real commits: threads, a live server) empties every table
+    when it ends, including the roles and Wagtail's root page that migrations
+    created. With several such tests in one process, the later ones would find
+    them gone; serialized rollback reloads them when each one starts.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            "transactional_db" in names
+            or "live_server" in names
+            or "postgres_db" in names
+            or (marker is not None and marker.kwargs.get("transaction"))
+        )
+        if transactional and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")

@@ -5,10 +5,9 @@ import pytest
 from django.test import Client
 
 from tests.academy.factories import shopkeeper
-from tests.mentorship.conftest import restore_database  # noqa: F401 - a fixture
 from tests.mentorship.factories import open_mentor
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def no_horizontal_scroll(page):
@@ -34,8 +33,6 @@ def people(transactional_db):
 
 
 def test_book_a_mentor_then_notes_and_action_items_on_a_phone(
-    restore_database,  # noqa: F811 - the fixture imported above
-    django_db_serialized_rollback,
     transactional_db,
     people,
     phone,

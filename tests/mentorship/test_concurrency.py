@@ -23,9 +23,6 @@ from tests.mentorship.factories import open_mentor, utc
 
 pytestmark = pytest.mark.postgres
 
-# Every test starts from the migrated database (roles, root page) and leaves it so:
-# ``restore_database`` first, then ``django_db_serialized_rollback``, then the database.
-
 NOW = utc(2026, 12, 1, 0, 0)
 WED_10 = utc(2026, 12, 2, 2, 0)  # Wednesday 10:00 in Shanghai
 
@@ -41,9 +38,7 @@ def split(results):
     return booked, refused, other
 
 
-def test_fifty_requests_for_one_slot_make_exactly_one_booking(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_fifty_requests_for_one_slot_make_exactly_one_booking(postgres_db):
     profile = open_mentor()
     mentees = [shopkeeper() for _ in range(50)]
     results = run_concurrently(book, [(m, profile, WED_10, 60) for m in mentees])
@@ -56,9 +51,7 @@ def test_fifty_requests_for_one_slot_make_exactly_one_booking(
     assert Reminder.objects.count() == 4
 
 
-def test_overlapping_requests_of_30_45_and_60_minutes_make_exactly_one_booking(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_overlapping_requests_of_30_45_and_60_minutes_make_exactly_one_booking(postgres_db):
     profile = open_mentor(session_lengths=[30, 45, 60], slot_interval=15, buffer_after=10)
     # Every one of these covers 10:40, so any two overlap.
     shapes = [(0, 60), (15, 45), (30, 30), (15, 30), (30, 60), (30, 45)] * 5
@@ -74,9 +67,7 @@ def test_overlapping_requests_of_30_45_and_60_minutes_make_exactly_one_booking(
     assert Booking.objects.count() == 1
 
 
-def test_the_same_request_sent_twenty_times_at_once_books_once(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_the_same_request_sent_twenty_times_at_once_books_once(postgres_db):
     profile = open_mentor()
     mentee = shopkeeper()
     results = run_concurrently(book, [(mentee, profile, WED_10, 60, "tap-1")] * 20)
@@ -85,9 +76,7 @@ def test_the_same_request_sent_twenty_times_at_once_books_once(
     assert {b.pk for b in booked} == {Booking.objects.get().pk}
 
 
-def test_two_racing_confirms_of_proposals_for_one_time_move_only_one(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_two_racing_confirms_of_proposals_for_one_time_move_only_one(postgres_db):
     profile = open_mentor()
     target = utc(2026, 12, 5, 6, 0)  # Saturday 14:00, nobody's session
     proposals = []
@@ -113,9 +102,7 @@ def test_two_racing_confirms_of_proposals_for_one_time_move_only_one(
     assert Booking.objects.filter(start=target).count() == 1
 
 
-def test_the_daily_limit_holds_under_concurrency(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_the_daily_limit_holds_under_concurrency(postgres_db):
     profile = open_mentor(daily_limit=3)
     args = [(shopkeeper(), profile, WED_10 + timedelta(minutes=30 * i), 30) for i in range(12)]
     booked, refused, other = split(run_concurrently(book, args))
@@ -124,9 +111,7 @@ def test_the_daily_limit_holds_under_concurrency(
     assert {e.code for e in refused} == {"daily_limit"}
 
 
-def test_the_weekly_limit_per_mentee_holds_under_concurrency(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_the_weekly_limit_per_mentee_holds_under_concurrency(postgres_db):
     profile = open_mentor(weekly_limit_per_mentee=2)
     mentee = shopkeeper()
     args = [(mentee, profile, WED_10 + timedelta(hours=i), 30) for i in range(6)]
@@ -136,9 +121,7 @@ def test_the_weekly_limit_per_mentee_holds_under_concurrency(
     assert {e.code for e in refused} == {"weekly_limit"}
 
 
-def test_a_star_mentors_capacity_holds_under_concurrency(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_a_star_mentors_capacity_holds_under_concurrency(postgres_db):
     profile = open_mentor(capacity=5, hours=("08:00", "20:00"))
     args = [(shopkeeper(), profile, WED_10 + timedelta(minutes=30 * i), 30) for i in range(20)]
     booked, refused, other = split(run_concurrently(book, args))
@@ -147,9 +130,7 @@ def test_a_star_mentors_capacity_holds_under_concurrency(
     assert {e.code for e in refused} == {"capacity"}
 
 
-def test_assignments_past_capacity_are_refused_under_concurrency(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_assignments_past_capacity_are_refused_under_concurrency(postgres_db):
     profile = open_mentor(kind=MentorKind.EXPERT, capacity=3)
     mentees = [shopkeeper() for _ in range(20)]
 
@@ -165,9 +146,7 @@ def test_assignments_past_capacity_are_refused_under_concurrency(
     assert MentorAssignment.objects.count() == 3
 
 
-def test_the_database_refuses_overlaps_even_without_the_services(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_the_database_refuses_overlaps_even_without_the_services(postgres_db):
     profile = open_mentor()
     first = Booking.objects.create(
         mentor=profile.user,
@@ -210,9 +189,7 @@ def test_the_database_refuses_overlaps_even_without_the_services(
         assert cursor.fetchone()[0] >= 3
 
 
-def test_four_reminder_workers_at_once_send_each_reminder_once(
-    restore_database, django_db_serialized_rollback, postgres_db
-):
+def test_four_reminder_workers_at_once_send_each_reminder_once(postgres_db):
     profile = open_mentor(hours=("08:00", "20:00"))
     for i in range(15):
         book(shopkeeper(), profile, WED_10 + timedelta(minutes=30 * i), 30)
@@ -225,7 +202,7 @@ def test_four_reminder_workers_at_once_send_each_reminder_once(
 
 
 def test_twenty_browsers_posting_one_slot_get_one_booking_and_no_server_error(
-    restore_database, django_db_serialized_rollback, postgres_db, settings
+    postgres_db, settings
 ):
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     profile = open_mentor()
