@@ -238,6 +238,8 @@ class Migration(migrations.Migration):
                 ('due_at', models.DateTimeField(verbose_name='due at')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='failed attempts')),
+                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
                 ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='mentorship.booking', verbose_name='booking')),
                 ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
             ],

@@ -8,6 +8,7 @@ task, or two workers at once, send each reminder once. A moved booking's old
 rows are cancelled, and a row whose booking moved on is skipped, not sent.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +17,11 @@ from django.utils import timezone
 
 from academy.services import connection_supports_skip_locked
 from mentorship.models import BookingStatus, Reminder
+
+logger = logging.getLogger(__name__)
+
+# A reminder that fails this often (a poison row) is given up, not retried forever.
+MAX_ATTEMPTS = 5
 
 
 def offsets():
@@ -69,6 +75,7 @@ def send_due(now=None, limit=200):
             Reminder.objects.filter(
                 sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
             )
+            .filter(attempts__lt=MAX_ATTEMPTS)
             .select_related(
                 "booking__mentor__mentor_profile__schedule", "booking__mentee", "recipient"
             )
@@ -91,9 +98,19 @@ def send_due(now=None, limit=200):
                 row.cancelled_at = now
                 row.save(update_fields=["cancelled_at"])
                 continue
-            notices.reminder(row)
-            row.sent_at = now
-            row.save(update_fields=["sent_at"])
+            try:
+                with transaction.atomic():
+                    notices.reminder(row)
+                    row.sent_at = now
+                    row.save(update_fields=["sent_at"])
+            except Exception as exc:  # one bad row must not stop the others
+                logger.exception("Reminder %s could not be sent", row.pk)
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.cancelled_at = now
+                row.save(update_fields=["attempts", "last_error", "cancelled_at"])
+                continue
             announced.add(pair)
             sent += 1
     return sent

@@ -118,3 +118,33 @@ def test_the_beat_schedule_runs_the_reminder_task_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["mentorship-send-due-reminders"]
     assert entry["task"] == "mentorship.tasks.send_due_reminders"
     assert entry["schedule"].minute == set(range(60))
+
+
+def test_a_reminder_that_keeps_failing_does_not_block_the_others(monkeypatch):
+    profile = open_mentor()
+    poisoned = services.book_session(shopkeeper(), profile, START, 60, now=NOW)
+    healthy = services.book_session(shopkeeper(), profile, START + timedelta(hours=2), 60, now=NOW)
+    from mentorship.services import notices
+
+    real = notices.reminder
+
+    def flaky(row):
+        if row.booking_id == poisoned.pk:
+            raise RuntimeError("template broken")
+        return real(row)
+
+    monkeypatch.setattr(notices, "reminder", flaky)
+    due = START - timedelta(minutes=30)
+    # The healthy session's 24-hour reminders go out to both sides all the same.
+    assert reminders.send_due(now=due) == 2
+    assert Reminder.objects.filter(booking=healthy, sent_at__isnull=False).count() == 2
+    for _ in range(reminders.MAX_ATTEMPTS):
+        reminders.send_due(now=due)
+    row = Reminder.objects.filter(booking=poisoned, minutes_before=60).first()
+    assert row.attempts == reminders.MAX_ATTEMPTS
+    assert row.cancelled_at is not None and "template broken" in row.last_error
+    assert (
+        not reminder_notices()
+        .filter(key__startswith=f"mentorship:reminder:{poisoned.pk}:")
+        .exists()
+    )
