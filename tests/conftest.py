@@ -126,6 +126,9 @@ def artifacts_dir(request):
     return path
 
 
+DJANGO_DB_ARGS = ("transaction", "reset_sequences", "databases", "serialized_rollback")
+
+
 def pytest_collection_modifyitems(items):
     """Give every transactional test Django's serialized rollback.
 
@@ -139,11 +142,10 @@ def pytest_collection_modifyitems(items):
         if names is None:
             continue
         marker = item.get_closest_marker("django_db")
-        transactional = (
-            "transactional_db" in names
-            or "live_server" in names
-            or "postgres_db" in names
-            or (marker is not None and marker.kwargs.get("transaction"))
-        )
-        if transactional and "django_db_serialized_rollback" not in names:
-            names.append("django_db_serialized_rollback")
+        if marker is not None:
+            options = {**dict(zip(DJANGO_DB_ARGS, marker.args, strict=False)), **marker.kwargs}
+            if options.get("transaction") and not options.get("serialized_rollback"):
+                item.add_marker(pytest.mark.django_db(**{**options, "serialized_rollback": True}))
+        elif {"transactional_db", "live_server", "postgres_db"} & set(names):
+            if "django_db_serialized_rollback" not in names:
+                names.append("django_db_serialized_rollback")

@@ -2,6 +2,7 @@
 
 import dataclasses
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,9 +51,9 @@ def finder(request):
         profiles = [p for p in profiles if language in (p.languages or [])]
     free = selectors.next_free_slots(profiles, user, now)
     if within:
-        limit = now + timezone.timedelta(days=within)
+        limit = now + timedelta(days=within)
         profiles = [p for p in profiles if free.get(p.pk) and free[p.pk].start <= limit]
-    far = now + timezone.timedelta(days=3650)
+    far = now + timedelta(days=3650)
     profiles.sort(
         key=lambda p: (free.get(p.pk) is None, free[p.pk].start if free.get(p.pk) else far)
     )
@@ -202,7 +203,7 @@ def book(request, pk):
                 )
             except BookingError as exc:
                 error, status = exc.message, error_status(exc)
-    end = start + timezone.timedelta(minutes=minutes) if start and minutes else None
+    end = start + timedelta(minutes=minutes) if start and minutes else None
     return render(
         request,
         "mentorship/book.html",
@@ -248,9 +249,8 @@ def booking_detail(request, pk):
     schedule = selectors.schedule_for(booking.mentor.mentor_profile)
     notes = [n for n in booking.notes.select_related("author") if n.visible_to(user)]
     proposal = booking.proposals.filter(status=ProposalStatus.PENDING).first()
-    can_change = (
-        booking.status == BookingStatus.CONFIRMED
-        and booking.start - now >= timezone.timedelta(minutes=schedule.change_cutoff)
+    can_change = booking.status == BookingStatus.CONFIRMED and booking.start - now >= timedelta(
+        minutes=schedule.change_cutoff
     )
     started = booking.start <= now
     return render(

@@ -5,7 +5,8 @@ no server errors. SQLite serialises writers, so these run on PostgreSQL only.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -207,8 +208,10 @@ def test_twenty_browsers_posting_one_slot_get_one_booking_and_no_server_error(
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     profile = open_mentor()
     mentees = [shopkeeper() for _ in range(20)]
-    start = services.booking.timezone.now().replace(minute=0, second=0, microsecond=0)
-    start += timedelta(days=2)
+    # 10:00 in Shanghai the day after tomorrow: inside the mentor's hours at any time of day.
+    shanghai = ZoneInfo("Asia/Shanghai")
+    day = datetime.now(shanghai).date() + timedelta(days=2)
+    start = datetime.combine(day, time(10), tzinfo=shanghai)
     clients = []
     for mentee in mentees:
         client = Client(raise_request_exception=False)
