@@ -256,6 +256,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        # Exchange bindings; kombu's default is a "control" folder in the working directory.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -506,3 +508,35 @@ ACADEMY_SEEDERS = ["academy.demo", "courses.demo", "mentorship.demo"]
 # Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)
 ACADEMY_DEMO_PASSWORD = "academy-demo-2026"  # noqa: S105 - demo accounts only (DEBUG)
+
+# --- mentorship -----------------------------------------------------------------------
+
+
+def _minutes_list(name, default):
+    values = env_list(name, [str(v) for v in default])
+    try:
+        minutes = sorted({int(v) for v in values}, reverse=True)
+    except ValueError:
+        _fail(name, f"must be whole numbers of minutes separated by commas, not {values!r}")
+    if any(m <= 0 for m in minutes):
+        _fail(name, "must list positive numbers of minutes")
+    return minutes
+
+
+# Reminders before a session, in minutes (both sides, e-mail and in-site).
+MENTORSHIP_REMINDER_MINUTES = _minutes_list("MENTORSHIP_REMINDER_MINUTES", [24 * 60, 60])
+# Messages stay open this many days after the pair's last session.
+MENTORSHIP_MESSAGE_WINDOW_DAYS = env_int("MENTORSHIP_MESSAGE_WINDOW_DAYS", 14)
+# Unread messages are announced in a digest after this many minutes.
+MENTORSHIP_MESSAGE_DIGEST_DELAY_MINUTES = env_int("MENTORSHIP_MESSAGE_DIGEST_DELAY_MINUTES", 30)
+CELERY_BEAT_SCHEDULE |= {
+    # Due reminders are rows claimed every minute, never ETA tasks.
+    "mentorship-send-due-reminders": {
+        "task": "mentorship.tasks.send_due_reminders",
+        "schedule": crontab(minute="*"),
+    },
+    "mentorship-send-message-digests": {
+        "task": "mentorship.tasks.send_message_digests",
+        "schedule": crontab(minute="*/10"),
+    },
+}

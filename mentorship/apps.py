@@ -8,7 +8,15 @@ class MentorshipConfig(AppConfig):
 
     def ready(self):
         from academy import sections
+        from mentorship import selectors
 
         sections.register(
             sections.HOME, "star_leader", "mentorship/includes/home_star_leader.html", order=30
+        )
+        sections.register(
+            sections.DASHBOARD,
+            "mentoring",
+            "mentorship/includes/dashboard.html",
+            order=30,
+            get_context=selectors.dashboard_context,
         )

@@ -141,3 +141,28 @@ def artifacts_dir(request):
     path = settings.BASE_DIR / "test-results" / request.node.name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+DJANGO_DB_ARGS = ("transaction", "reset_sequences", "databases", "serialized_rollback")
+
+
+def pytest_collection_modifyitems(items):
+    """Give every transactional test Django's serialized rollback.
+
+    A transactional test (real commits: threads, a live server) empties every table
+    when it ends, including the roles and Wagtail's root page that migrations
+    created. With several such tests in one process, the later ones would find
+    them gone; serialized rollback reloads them when each one starts.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            options = {**dict(zip(DJANGO_DB_ARGS, marker.args, strict=False)), **marker.kwargs}
+            if options.get("transaction") and not options.get("serialized_rollback"):
+                item.add_marker(pytest.mark.django_db(**{**options, "serialized_rollback": True}))
+        elif {"transactional_db", "live_server", "postgres_db"} & set(names):
+            if "django_db_serialized_rollback" not in names:
+                names.append("django_db_serialized_rollback")

@@ -1,0 +1,287 @@
+"""Bursts of concurrent booking requests at a running server on PostgreSQL.
+
+    .venv/bin/python bench/booking_burst.py
+    .venv/bin/python bench/booking_burst.py --requests 50 --slots 5 --workers 4 \\
+        --database-url postgres://postgres@127.0.0.1:5432/mentorship_bench
+
+Without --url it creates the database if needed, migrates it, starts gunicorn on
+a free loopback port against it and stops it at the end; with --url it targets
+a server already running on that database. For each slot, ``--requests``
+shopkeepers (each with her own session) post the booking form at the same
+moment; "mixed" rounds post 30/45/60-minute requests at three start times that
+all overlap. It prints successes (302), conflicts (409 "just taken"), other
+answers and errors per round, then checks the database: exactly one booking per
+round is expected, and no errors.
+"""
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/mentorship_bench"
+
+
+def ensure_database(url):
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(database_url):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def prepare(requests):
+    """A star mentor open around the clock and ``requests`` shopkeepers, with sessions."""
+    from datetime import time as clock
+
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from academy import roles
+    from academy.models import MentorProfile, ShopkeeperProfile, User
+    from mentorship.models import AvailabilityRule, MentorSchedule
+
+    mentor, _ = User.objects.get_or_create(email="bench-burst-mentor@example.com")
+    mentor.groups.add(Group.objects.get(name=roles.MENTOR))
+    profile, _ = MentorProfile.objects.get_or_create(user=mentor, defaults={"capacity": 30_000})
+    schedule, created = MentorSchedule.objects.get_or_create(
+        mentor=profile,
+        defaults={
+            "session_lengths": [30, 45, 60],
+            "slot_interval": 15,
+            "buffer_after": 10,
+            "minimum_notice": 0,
+            "horizon_days": 180,
+            "daily_limit": None,
+            "weekly_limit_per_mentee": None,
+        },
+    )
+    if created:
+        AvailabilityRule.objects.bulk_create(
+            AvailabilityRule(
+                schedule=schedule, weekday=d, start_time=clock(0), end_time=clock(23, 45)
+            )
+            for d in range(7)
+        )
+    shopkeeper_group = Group.objects.get(name=roles.SHOPKEEPER)
+    cookies = []
+    for i in range(requests):
+        user, made = User.objects.get_or_create(email=f"bench-burst-{i:04d}@example.com")
+        if made:
+            user.groups.add(shopkeeper_group)
+            ShopkeeperProfile.objects.create(
+                user=user, shop_id=f"{77_000_000 + i}", completed_at=datetime.now(UTC)
+            )
+        client = Client()
+        client.force_login(user)
+        cookies.append(client.cookies["sessionid"].value)
+    return profile, schedule, cookies
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(database_url, workers):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_LOG_LEVEL": "ERROR"}
+    # Django logs every 409 as a warning in development: keep the server's output aside.
+    log = tempfile.NamedTemporaryFile(prefix="booking-burst-", suffix=".log", delete=False)
+    print(f"server log: {log.name}")
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "academy.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    import requests
+
+    for _ in range(100):
+        try:
+            requests.get(base + "/healthz/", timeout=2)
+            return process, base
+        except requests.RequestException:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def form_for(base, cookie, path, start, minutes):
+    import requests
+
+    session = requests.Session()
+    session.cookies.set("sessionid", cookie)
+    page = session.get(
+        base + path, params={"start": start.isoformat(), "minutes": minutes}, timeout=30
+    ).text
+    fields = dict(
+        re.findall(r'name="(csrfmiddlewaretoken|start|minutes|token)" value="([^"]*)"', page)
+    )
+    return session, fields
+
+
+def burst(base, path, prepared):
+    """Post every prepared form at the same moment; returns (status or error, seconds)."""
+    barrier = threading.Barrier(len(prepared))
+    results = [None] * len(prepared)
+
+    def post(index, session, fields):
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            response = session.post(base + path, data=fields, allow_redirects=False, timeout=60)
+            results[index] = (response.status_code, time.perf_counter() - started)
+        except Exception as exc:  # noqa: BLE001 - counted as an error
+            results[index] = (type(exc).__name__, time.perf_counter() - started)
+
+    threads = [threading.Thread(target=post, args=(i, s, f)) for i, (s, f) in enumerate(prepared)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--url", help="a server already running on that database")
+    parser.add_argument("--requests", type=int, default=50, help="concurrent requests per round")
+    parser.add_argument("--slots", type=int, default=5, help="rounds at one start time")
+    parser.add_argument("--mixed", type=int, default=3, help="rounds of overlapping 30/45/60")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args()
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("booking_burst needs PostgreSQL (--database-url postgres://...)")
+    ensure_database(args.database_url)
+    setup_django(args.database_url)
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from mentorship import selectors, slots
+    from mentorship.models import Booking
+
+    profile, schedule, cookies = prepare(args.requests)
+    process = None
+    base = args.url
+    if base is None:
+        process, base = start_server(args.database_url, args.workers)
+    path = reverse("mentorship:book", args=[profile.pk])
+    print(
+        f"server {base} ({'started here' if process else 'given'}), database {args.database_url}, "
+        f"{args.requests} concurrent requests per round"
+    )
+    try:
+        # Rounds at times nobody has booked yet, a day apart so runs can repeat.
+        now = timezone.now()
+        calendar = selectors.load_period_calendar(schedule, profile, None, now=now)
+        free = [
+            s.start
+            for s in slots.free_slots(calendar, 60, now, start=now + timedelta(days=1))
+            if s.start.minute == 0
+        ]
+        rounds, used_days = [], set()
+        for start in free:
+            day = start.date()
+            if day in used_days:
+                continue
+            used_days.add(day)
+            kind = "same slot" if len(rounds) < args.slots else "mixed 30/45/60"
+            rounds.append((kind, start))
+            if len(rounds) == args.slots + args.mixed:
+                break
+        total = {"success": 0, "conflict": 0, "other": 0, "error": 0}
+        latencies = []
+        for kind, start in rounds:
+            prepared = []
+            for i, cookie in enumerate(cookies):
+                if kind == "same slot":
+                    when, minutes = start, 60
+                else:
+                    # Every shape covers start+40 min, so any two overlap.
+                    offset, minutes = [(0, 60), (15, 45), (30, 30)][i % 3]
+                    when = start + timedelta(minutes=offset)
+                prepared.append(form_for(base, cookie, path, when, minutes))
+            results = burst(base, path, prepared)
+            counts = {"success": 0, "conflict": 0, "other": 0, "error": 0}
+            for status, seconds in results:
+                latencies.append(seconds)
+                if status == 302:
+                    counts["success"] += 1
+                elif status == 409:
+                    counts["conflict"] += 1
+                elif isinstance(status, int) and status < 500:
+                    counts["other"] += 1
+                else:
+                    counts["error"] += 1
+            stored = Booking.objects.filter(
+                mentor=profile.user,
+                status="confirmed",
+                start__lt=start + timedelta(hours=1),
+                end__gt=start,
+            ).count()
+            for key in total:
+                total[key] += counts[key]
+            print(
+                f"{kind:<15} {start:%Y-%m-%d %H:%M} UTC  success {counts['success']:3d}  "
+                f"conflict {counts['conflict']:3d}  other {counts['other']:3d}  "
+                f"errors {counts['error']:3d}  bookings stored {stored}"
+            )
+        latencies.sort()
+        print(
+            f"total: {len(rounds)} rounds, success {total['success']} (expected {len(rounds)}), "
+            f"conflict {total['conflict']}, other {total['other']}, errors {total['error']}; "
+            f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
+            f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, "
+            f"max {latencies[-1] * 1000:.0f} ms"
+        )
+        ok = total["success"] == len(rounds) and total["error"] == 0 and total["other"] == 0
+        print("OK: exactly one booking per round, no errors" if ok else "UNEXPECTED RESULT")
+        return 0 if ok else 1
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

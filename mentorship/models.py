@@ -1,1 +1,0 @@
-"""Mentorship: availability, bookings, notes, goals and the Star Leader Program."""

@@ -1,0 +1,171 @@
+"""Notices of mentorship: in-site and e-mail through ``academy.services.notify``.
+
+Each is written in the recipient's language and time zone, in the caller's
+transaction, with a key that makes sending it twice a no-op.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from academy.services import notify, render_for
+
+
+def when(moment, user):
+    """A time as the user reads it: '2026-12-02 (Wed) 09:00' in her zone."""
+    with timezone.override(user.zone):
+        local = timezone.localtime(moment)
+        return f"{local:%Y-%m-%d} ({date_format(local, 'D')}) {local:%H:%M}"
+
+
+def _send(user, key, title, template, context, url):
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        body = render_for(user, template, context)
+        return notify(user, key=key, title=str(title), body=body, url=url)
+
+
+def _title(user, message, **params):
+    """A lazily translated title, rendered in the recipient's language."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return str(message) % {key: str(value) for key, value in params.items()}
+
+
+def _booking_context(booking, user):
+    other = booking.mentee if user.pk == booking.mentor_id else booking.mentor
+    return {
+        "booking": booking,
+        "other": other,
+        "as_mentor": user.pk == booking.mentor_id,
+        "when": when(booking.start, user),
+        "minutes": booking.duration_minutes,
+    }
+
+
+def _url(booking):
+    return reverse("mentorship:booking", args=[booking.pk])
+
+
+def booked(booking):
+    for user in (booking.mentee, booking.mentor):
+        context = _booking_context(booking, user)
+        _send(
+            user,
+            f"mentorship:booking:{booking.pk}:booked:{user.pk}",
+            _title(
+                user,
+                _("Session booked: %(when)s with %(name)s"),
+                when=context["when"],
+                name=context["other"],
+            ),
+            "mentorship/notices/booked.txt",
+            context,
+            _url(booking),
+        )
+
+
+def rescheduled(booking, old_start, by):
+    for user in (booking.mentee, booking.mentor):
+        context = _booking_context(booking, user)
+        context.update(old_when=when(old_start, user), by=by)
+        _send(
+            user,
+            f"mentorship:booking:{booking.pk}:rescheduled:{booking.sequence}:{user.pk}",
+            _title(user, _("Session moved to %(when)s"), when=context["when"]),
+            "mentorship/notices/rescheduled.txt",
+            context,
+            _url(booking),
+        )
+
+
+def cancelled(booking):
+    for user in (booking.mentee, booking.mentor):
+        context = _booking_context(booking, user)
+        context["by"] = booking.cancelled_by
+        _send(
+            user,
+            f"mentorship:booking:{booking.pk}:cancelled:{user.pk}",
+            _title(user, _("Session cancelled: %(when)s"), when=context["when"]),
+            "mentorship/notices/cancelled.txt",
+            context,
+            _url(booking),
+        )
+
+
+def proposed(proposal):
+    booking, user = proposal.booking, proposal.booking.mentee
+    context = _booking_context(booking, user)
+    context.update(proposal=proposal, new_when=when(proposal.start, user))
+    _send(
+        user,
+        f"mentorship:proposal:{proposal.pk}:proposed",
+        _title(user, _("%(name)s proposes a new time"), name=booking.mentor),
+        "mentorship/notices/proposed.txt",
+        context,
+        _url(booking),
+    )
+
+
+def proposal_declined(proposal):
+    booking, user = proposal.booking, proposal.booking.mentor
+    context = _booking_context(booking, user)
+    context.update(proposal=proposal, new_when=when(proposal.start, user))
+    _send(
+        user,
+        f"mentorship:proposal:{proposal.pk}:declined",
+        _title(user, _("%(name)s kept the original time"), name=booking.mentee),
+        "mentorship/notices/proposal_declined.txt",
+        context,
+        _url(booking),
+    )
+
+
+def reminder(row):
+    booking, user = row.booking, row.recipient
+    context = _booking_context(booking, user)
+    context["schedule"] = getattr(booking.mentor.mentor_profile, "schedule", None)
+    return _send(
+        user,
+        f"mentorship:reminder:{booking.pk}:{user.pk}:{row.minutes_before}:{row.sequence}",
+        _title(user, _("Reminder: session at %(when)s"), when=context["when"]),
+        "mentorship/notices/reminder.txt",
+        context,
+        _url(booking),
+    )
+
+
+def assigned(assignment):
+    for user in (assignment.mentee, assignment.mentor):
+        other = assignment.mentor if user.pk == assignment.mentee_id else assignment.mentee
+        _send(
+            user,
+            f"mentorship:assignment:{assignment.pk}:{user.pk}",
+            _title(user, _("New mentoring pair: %(name)s"), name=other),
+            "mentorship/notices/assigned.txt",
+            {"assignment": assignment, "other": other, "as_mentor": user == assignment.mentor},
+            reverse("mentorship:home"),
+        )
+
+
+def action_item(goal):
+    user = goal.mentee
+    _send(
+        user,
+        f"mentorship:goal:{goal.pk}:created",
+        _title(user, _("New action item: %(title)s"), title=goal.title),
+        "mentorship/notices/action_item.txt",
+        {"goal": goal},
+        reverse("mentorship:goal", args=[goal.pk]),
+    )
+
+
+def message_digest(user, count, names, last_id):
+    return _send(
+        user,
+        f"mentorship:digest:{user.pk}:{last_id}",
+        _title(user, _("Unread messages: %(count)s"), count=count),
+        "mentorship/notices/digest.txt",
+        {"count": count, "names": names},
+        reverse("mentorship:threads"),
+    )

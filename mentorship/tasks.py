@@ -1,0 +1,17 @@
+"""Periodic tasks of mentorship: thin, idempotent wrappers run by the single beat."""
+
+from celery import shared_task
+
+from mentorship import services
+
+
+@shared_task
+def send_due_reminders():
+    """Send reminders that are due; safe to run twice at once."""
+    return services.send_due_reminders()
+
+
+@shared_task
+def send_message_digests():
+    """Announce messages left unread; each message at most once."""
+    return services.send_digests()

@@ -1,0 +1,85 @@
+"""Program staff: utilisation report and mentee assignments (permission-checked)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentorship import reports, services
+from mentorship.forms import AssignmentForm, PeriodForm
+from mentorship.models import MentorAssignment
+from mentorship.services import AssignmentError
+from mentorship.views.common import staff_required
+
+
+@staff_required
+def report(request):
+    """Booked against offered hours, attendance and cancellations per mentor."""
+    today = timezone.localdate()
+    default = {"start": today - timedelta(days=27), "end": today}
+    form = PeriodForm(request.GET or None, initial=default)
+    period = default
+    if form.is_bound and form.is_valid():
+        period = form.cleaned_data
+    rows, totals = reports.utilisation(period["start"], period["end"])
+    return render(
+        request,
+        "mentorship/staff/report.html",
+        {"form": form, "rows": rows, "totals": totals, "period": period, "tab": "staff"},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@staff_required
+def assignments(request):
+    """Assign a mentee to a mentor for a period; list and end assignments."""
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        notice = data["notice_hours"]
+        try:
+            services.assign_mentee(
+                data["mentor"].user,
+                data["mentee"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                by=request.user,
+                reason=data["reason"],
+                weekly_limit=data["weekly_limit"],
+                session_limit=data["session_limit"],
+                minimum_notice=notice * 60 if notice is not None else None,
+            )
+        except AssignmentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Assigned. Mentor and mentee have been notified."))
+            return redirect("mentorship:staff_assignments")
+    qs = MentorAssignment.objects.select_related("mentor", "mentee").order_by("-starts_on", "-id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentorship/staff/assignments.html",
+        {"form": form, "page": page, "today": timezone.localdate(), "tab": "staff"},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_POST
+def end_assignment(request, pk):
+    assignment = get_object_or_404(MentorAssignment, pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Please give a reason for ending the assignment."))
+        return redirect("mentorship:staff_assignments")
+    try:
+        services.end_assignment(assignment, by=request.user, reason=reason)
+    except AssignmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Assignment ended; later sessions under it were cancelled."))
+    return redirect("mentorship:staff_assignments")
