@@ -18,23 +18,6 @@ def _missing(reason):
     pytest.skip(reason)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Every transactional test restores the data migrations gave the database.
-
-    A transactional test empties every table when it ends; without this the
-    roles, the root page and the default site created by data migrations would
-    be gone for the tests that run after it on the same worker.
-    """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        transactional = marker is not None and marker.kwargs.get("transaction")
-        fixtures = set(getattr(item, "fixturenames", ()))
-        if transactional or fixtures & {"transactional_db", "live_server", "postgres_db"}:
-            kwargs = dict(marker.kwargs) if marker is not None else {}
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
-
-
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -162,7 +145,10 @@ def pytest_collection_modifyitems(items):
         if marker is not None:
             options = {**dict(zip(DJANGO_DB_ARGS, marker.args, strict=False)), **marker.kwargs}
             if options.get("transaction") and not options.get("serialized_rollback"):
-                item.add_marker(pytest.mark.django_db(**{**options, "serialized_rollback": True}))
+                # Prepended, so it is the marker pytest-django reads first.
+                item.add_marker(
+                    pytest.mark.django_db(**{**options, "serialized_rollback": True}), append=False
+                )
         elif {"transactional_db", "live_server", "postgres_db"} & set(names):
             if "django_db_serialized_rollback" not in names:
                 names.append("django_db_serialized_rollback")
