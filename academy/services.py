@@ -1,6 +1,7 @@
 """Use cases of accounts and notifications."""
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -56,17 +57,40 @@ def notify(user, *, key, title, body="", url="", email=True):
                 )
     except IntegrityError:
         return False
-    transaction.on_commit(_kick_email_relay)
+    _queue_email_relay()
     return True
 
 
+# After the broker refuses a kick, the next ones are skipped for this long: the
+# periodic relay sends the e-mails, and requests do not wait on a dead broker.
+BROKER_RETRY_SECONDS = 30
+_broker_failed_at = None
+
+
+def _queue_email_relay():
+    """Kick the e-mail relay once when the transaction commits, however many notices it wrote."""
+    connection = transaction.get_connection()
+    if any(entry[1] is _kick_email_relay for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_kick_email_relay)
+
+
 def _kick_email_relay():
+    global _broker_failed_at
     from academy.tasks import send_pending_emails
 
+    if (
+        _broker_failed_at is not None
+        and time.monotonic() - _broker_failed_at < BROKER_RETRY_SECONDS
+    ):
+        return
     try:
         send_pending_emails.delay()
     except Exception:  # noqa: BLE001 - the periodic relay will send it
+        _broker_failed_at = time.monotonic()
         logger.warning("Could not queue the e-mail relay; the periodic task will send it")
+    else:
+        _broker_failed_at = None
 
 
 def claim_due_emails(limit=100):

@@ -75,3 +75,38 @@ def test_notices_page_shows_only_my_notices_in_my_time_zone(client):
     assert response.status_code == 302
     assert not Notification.objects.filter(user=me, read_at__isnull=True).exists()
     assert Notification.objects.filter(user=other, read_at__isnull=True).exists()
+
+
+def test_a_dead_broker_costs_one_attempt_not_one_per_notice(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    import time
+
+    from academy import tasks
+    from academy.celery import app as celery_app
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    monkeypatch.setattr(services, "_broker_failed_at", None)
+    attempts = []
+    publish = tasks.send_pending_emails.delay
+
+    def counting_delay(*args, **kwargs):
+        attempts.append(1)
+        return publish(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.send_pending_emails, "delay", counting_delay)
+    user = shopkeeper()
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for number in range(3):
+            services.notify(user, key=f"booking:{number}", title="预约成功")
+    assert len(callbacks) == 1  # one kick for the whole transaction
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(user, key="booking:later", title="预约已改期")
+    assert time.monotonic() - started < 3
+    # The second transaction does not try the broker that just refused.
+    assert len(attempts) == 1
+    # Nothing is lost: the periodic relay sends all four.
+    assert OutboundEmail.objects.filter(sent_at__isnull=True).count() == 4
+    assert services.send_due_emails() == 4
