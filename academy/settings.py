@@ -242,6 +242,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
         "store_processed": False,
+        # Otherwise kombu keeps its exchange table in ./control of the working directory.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
 else:
     # Short timeouts: a web request that publishes a task must never hang on
@@ -435,6 +437,9 @@ LOGGING = {
         # Wagtail logs every page action and background task at INFO.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Certificates: WeasyPrint and its font subsetter log every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

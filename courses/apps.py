@@ -7,9 +7,17 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from academy import sections
-        from courses import selectors
+        from django.db.models.signals import post_save
 
+        from academy import sections
+        from courses import selectors, workflow
+        from courses.models import AcademyIndexPage
+
+        post_save.connect(
+            workflow.attach_new_academy_page,
+            sender=AcademyIndexPage,
+            dispatch_uid="courses_attach_review_workflow",
+        )
         sections.register(
             sections.HOME,
             "tiers",
@@ -24,4 +32,11 @@ class CoursesConfig(AppConfig):
             "courses/includes/dashboard_learning.html",
             order=20,
             get_context=selectors.dashboard_learning_context,
+        )
+        sections.register(
+            sections.MENTEE,
+            "learning",
+            "courses/includes/mentee_learning.html",
+            order=20,
+            get_context=selectors.mentee_learning_context,
         )
