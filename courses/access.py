@@ -2,20 +2,21 @@
 
 Every page and view that serves lesson content or lesson files asks this module
 (``refuse_page`` for pages, ``check_study`` for views and services), so typing a
-URL never bypasses a lock. The learner's state is read once per request in a
-fixed number of queries, whatever the number of courses.
+URL never bypasses a lock. A learner's state costs two queries per request
+(enrolments, exemptions) on top of the cached catalogue, whatever the number of
+courses.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.models import Page
 
 from academy import roles
+from courses import catalogue
 
 LOCKED = "locked"
 UNLOCKED = "unlocked"
@@ -30,30 +31,63 @@ NOT_ENROLLED = "not_enrolled"
 
 @dataclass
 class TierState:
-    id: int
-    level: int
-    title: str
-    path: str
-    required_course_ids: set = field(default_factory=set)
+    """A tier as one learner sees it."""
+
+    node: catalogue.TierNode
     status: str = LOCKED
     exempt: bool = False
     previous_title: str = ""
+    done: int = 0
+
+    @property
+    def id(self):
+        return self.node.id
+
+    @property
+    def level(self):
+        return self.node.level
+
+    @property
+    def title(self):
+        return self.node.title
+
+    @property
+    def tagline(self):
+        return self.node.tagline
+
+    @property
+    def url(self):
+        return self.node.url
+
+    @property
+    def required_course_ids(self):
+        return self.node.required_course_ids
+
+    @property
+    def required(self):
+        return len(self.node.required_course_ids)
+
+    @property
+    def level_label(self):
+        from courses.models import TierLevel
+
+        return TierLevel(self.level).label
 
 
 @dataclass
 class LearnerState:
-    """What a learner has done, read in four queries: tiers, courses, enrolments, exemptions."""
+    """The learner's tiers, enrolments and completions for this request."""
 
     is_staff: bool
     tiers: list
-    enrolled_course_ids: set
+    enrolments: dict  # course_id → Enrolment, live or not
+    all_enrolments: list  # including those of deleted courses
     completed_course_ids: set
+    catalogue: catalogue.Catalogue
 
-    def tier_for_path(self, path):
-        for tier in self.tiers:
-            if path.startswith(tier.path) and path != tier.path:
-                return tier
-        return None
+    @property
+    def enrolled_course_ids(self):
+        return set(self.enrolments)
 
     def tier_by_id(self, tier_id):
         return next((t for t in self.tiers if t.id == tier_id), None)
@@ -64,50 +98,38 @@ def is_staff(user):
 
 
 def learner_state(user):
-    """The learner's tier statuses and courses, cached on the user for this request."""
+    """The learner's state, cached on the user object for this request."""
+    cat = catalogue.get()
     cached = getattr(user, "_courses_state", None)
-    if cached is not None:
+    if cached is not None and cached.catalogue is cat:
         return cached
-    from courses.models import CoursePage, Enrolment, TierExemption, TierPage
+    from courses.models import Enrolment, TierExemption
 
     staff = user.is_authenticated and is_staff(user)
-    tiers = [
-        TierState(id=pk, level=level, title=title, path=path)
-        for pk, level, title, path in TierPage.objects.live()
-        .order_by("level")
-        .values_list("id", "level", "title", "path")
-    ]
-    steplen = Page.steplen
-    by_path = {t.path: t for t in tiers}
-    for course_id, path in (
-        CoursePage.objects.live().filter(required=True).values_list("id", "path")
-    ):
-        tier = by_path.get(path[:-steplen])
-        if tier is not None:
-            tier.required_course_ids.add(course_id)
-    enrolled, completed, exempt = set(), set(), set()
+    all_enrolments, exempt = [], set()
     if user.is_authenticated:
-        for course_id, completed_at in Enrolment.objects.filter(
-            user=user, course__isnull=False
-        ).values_list("course_id", "completed_at"):
-            enrolled.add(course_id)
-            if completed_at is not None:
-                completed.add(course_id)
+        all_enrolments = list(Enrolment.objects.filter(user=user).order_by("-last_seen_at", "-id"))
         exempt = set(TierExemption.objects.filter(user=user).values_list("tier_id", flat=True))
-    previous = None
-    for tier in tiers:
-        tier.exempt = tier.id in exempt
-        done = tier.required_course_ids <= completed
-        if staff or previous is None or previous.status == COMPLETED or tier.exempt:
+    enrolments = {e.course_id: e for e in all_enrolments if e.course_id is not None}
+    completed = {cid for cid, e in enrolments.items() if e.completed_at is not None}
+    tiers, previous = [], None
+    for node in cat.tiers:
+        tier = TierState(node=node, exempt=node.id in exempt)
+        tier.done = len(node.required_course_ids & completed)
+        open_ = staff or previous is None or previous.status == COMPLETED or tier.exempt
+        if open_:
+            done = node.required_course_ids <= completed
             tier.status = COMPLETED if done and user.is_authenticated else UNLOCKED
-        else:
-            tier.status = LOCKED
-        # A tier whose lower tier is not complete stays locked even if its own
-        # courses are done (they could only be done with an exemption or by staff).
         tier.previous_title = previous.title if previous else ""
+        tiers.append(tier)
         previous = tier
     state = LearnerState(
-        is_staff=staff, tiers=tiers, enrolled_course_ids=enrolled, completed_course_ids=completed
+        is_staff=staff,
+        tiers=tiers,
+        enrolments=enrolments,
+        all_enrolments=all_enrolments,
+        completed_course_ids=completed,
+        catalogue=cat,
     )
     if user.is_authenticated:
         user._courses_state = state
@@ -120,14 +142,14 @@ def forget_state(user):
         del user._courses_state
 
 
-def course_lock_reason(state, course, prerequisites=None):
-    """Why a course cannot be studied yet (a translated sentence), or None.
-
-    ``prerequisites``: the course's prerequisite courses, if already fetched.
-    """
+def course_lock_reason(state, course):
+    """Why a (published) course cannot be studied yet, as a translated sentence, or None."""
     if state.is_staff:
         return None
-    tier = state.tier_for_path(course.path)
+    node = state.catalogue.courses.get(course.id)
+    if node is None:
+        return _("This course is not open.")
+    tier = state.tier_by_id(node.tier_id)
     if tier is None:
         return _("This course is not open.")
     if tier.status == LOCKED:
@@ -135,31 +157,32 @@ def course_lock_reason(state, course, prerequisites=None):
             "tier": tier.title,
             "previous": tier.previous_title,
         }
-    if prerequisites is None:
-        prerequisites = list(course.prerequisites.live().only("id", "title"))
-    missing = [p.title for p in prerequisites if p.id not in state.completed_course_ids]
+    missing = [i for i in node.prerequisite_ids if i not in state.completed_course_ids]
     if missing:
-        return _("Complete these courses first: %(courses)s") % {"courses": "、".join(missing)}
+        return _("Complete these courses first: %(courses)s") % {
+            "courses": "、".join(state.catalogue.titles(missing))
+        }
     return None
 
 
 def check_study(user, course):
     """May ``user`` study (read lessons, take the quiz, fetch files of) ``course``?
 
-    Returns (outcome, reason): ALLOW, LOGIN (anonymous), DENY (tier locked,
-    prerequisites missing, course not live) or NOT_ENROLLED.
+    ``course`` is a course page or catalogue node. Returns (outcome, reason):
+    ALLOW, LOGIN (anonymous), DENY (tier locked, prerequisites missing, course
+    not published) or NOT_ENROLLED.
     """
     if not user.is_authenticated:
         return LOGIN, _("Log in to study this course.")
     state = learner_state(user)
     if state.is_staff:
         return ALLOW, ""
-    if course is None or not course.live:
+    if course is None or course.id not in state.catalogue.courses:
         return DENY, _("This course is not open.")
     reason = course_lock_reason(state, course)
     if reason:
         return DENY, reason
-    if course.id not in state.enrolled_course_ids:
+    if course.id not in state.enrolments:
         return NOT_ENROLLED, _("Enrol in the course first: it takes one tap.")
     return ALLOW, ""
 
@@ -173,10 +196,8 @@ def refuse_page(request, course):
         return redirect_to_login(request.get_full_path())
     if outcome == NOT_ENROLLED:
         messages.info(request, reason)
-        return redirect(course.get_url(request))
+        return redirect(course.url)
+    node = catalogue.get().courses.get(course.id) if course is not None else None
     return TemplateResponse(
-        request,
-        "courses/locked.html",
-        {"reason": reason, "course": course if course and course.live else None},
-        status=403,
+        request, "courses/locked.html", {"reason": reason, "course": node}, status=403
     )

@@ -7,12 +7,16 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_unpublished, post_page_move
 
         from academy import sections
-        from courses import selectors, workflow
+        from courses import catalogue, selectors, workflow
         from courses.models import AcademyIndexPage
 
+        # Any page change rebuilds the cached catalogue of the academy.
+        for signal in (post_save, post_delete, page_unpublished, post_page_move):
+            signal.connect(catalogue.invalidate, dispatch_uid=f"courses_catalogue_{id(signal)}")
         post_save.connect(
             workflow.attach_new_academy_page,
             sender=AcademyIndexPage,

@@ -29,20 +29,25 @@ def _tokenizer():
     return _jieba
 
 
-def segment(text):
-    """Text as words separated by spaces, finer words included (``cut_for_search``)."""
+def segment(text, *, for_index=True):
+    """Text as words separated by spaces.
+
+    The index gets every finer word too (``cut_for_search``: 朋友圈 → 朋友, 朋友圈),
+    queries the plain cut, so each query word is found in the indexed text.
+    """
     text = _SPACES.sub(" ", strip_tags(text or "")).strip()
     if not text:
         return ""
     if not _CJK.search(text):
         return text
-    words = (w.strip() for w in _tokenizer().cut_for_search(text))
+    jieba = _tokenizer()
+    words = (w.strip() for w in (jieba.cut_for_search(text) if for_index else jieba.cut(text)))
     return " ".join(w for w in words if w and not _PUNCTUATION.fullmatch(w))
 
 
 def query_terms(query):
     """The words of a search query; single characters are dropped unless nothing else is left."""
-    words = [w for w in segment(query).split(" ") if w]
+    words = [w for w in segment(query, for_index=False).split(" ") if w]
     longer = [w for w in words if len(w) > 1]
     return list(dict.fromkeys(longer or words))
 

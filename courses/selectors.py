@@ -1,7 +1,8 @@
 """Queries shared by the course pages, the home page, the dashboard and the mentee view.
 
-Each function reads a fixed number of queries whatever the number of courses,
-lessons or enrolments: lists are fetched in one query each and joined in Python.
+The academy's structure comes from the cached catalogue; each function adds a
+fixed number of queries for the learner's own rows, whatever the number of
+courses, lessons or enrolments.
 """
 
 import random
@@ -11,45 +12,46 @@ from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from wagtail.models import Page
 
 from academy import roles
-from courses import access
-from courses.models import (
-    Certificate,
-    CoursePage,
-    Enrolment,
-    LessonPage,
-    LessonProgress,
-    QuizAttempt,
-    QuizPage,
-    TierPage,
-)
+from courses import access, catalogue
+from courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt
 
 COVER_SPEC = "fill-640x360"
-PAGE_FIELDS = ("id", "title", "slug", "path", "depth", "url_path", "live")
 
 
 @dataclass
 class LessonStep:
-    page: LessonPage
+    page: catalogue.LessonNode
     completed: bool = False
     position_seconds: int = 0
-    url: str = ""
+
+    @property
+    def url(self):
+        return self.page.url
 
 
 @dataclass
 class CourseProgress:
     """A learner's progress in one course: lessons in order, the quiz, and where to go next."""
 
-    course: CoursePage
+    course: catalogue.CourseNode
     enrolment: Enrolment | None = None
     lessons: list = field(default_factory=list)
-    quiz: QuizPage | None = None
-    quiz_url: str = ""
-    quiz_passed: bool = False
     next_url: str = ""
     next_title: str = ""
+
+    @property
+    def quiz(self):
+        return self.course.quiz
+
+    @property
+    def quiz_url(self):
+        return self.course.quiz.url if self.course.quiz else ""
+
+    @property
+    def quiz_passed(self):
+        return bool(self.enrolment and self.enrolment.quiz_passed_at)
 
     @property
     def required_lessons(self):
@@ -76,73 +78,32 @@ class CourseProgress:
             return 0
         return round(100 * self.done_steps / self.total_steps)
 
-    @property
-    def started(self):
-        return any(s.completed for s in self.lessons) or self.quiz_passed
 
-
-def _under_any(paths, depth):
-    """Pages at ``depth`` below any of ``paths``."""
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return Q(depth=depth) & condition
-
-
-def progress_for(request, user, courses, enrolments=None):
-    """``{course_id: CourseProgress}`` in at most five queries for any number of courses."""
+def progress_for(user, courses, state=None):
+    """``{course_id: CourseProgress}`` for catalogue courses, in at most one query."""
     courses = [c for c in courses if c is not None]
-    if not courses:
-        return {}
-    steplen = Page.steplen
     result = {c.id: CourseProgress(course=c) for c in courses}
-    by_path = {c.path: result[c.id] for c in courses}
-    depths = {c.depth for c in courses}
-    paths = [c.path for c in courses]
-    lesson_filter = Q()
-    for depth in depths:
-        lesson_filter |= _under_any(paths, depth + 1)
-    lessons = (
-        LessonPage.objects.live()
-        .filter(lesson_filter)
-        .only(*PAGE_FIELDS, "required")
-        .order_by("path")
-    )
-    lesson_ids = []
-    for lesson in lessons:
-        progress = by_path.get(lesson.path[:-steplen])
-        if progress is not None:
-            progress.lessons.append(LessonStep(page=lesson, url=lesson.get_url(request)))
-            lesson_ids.append(lesson.id)
-    for quiz in QuizPage.objects.live().filter(lesson_filter).only(*PAGE_FIELDS).order_by("path"):
-        progress = by_path.get(quiz.path[:-steplen])
-        if progress is not None and progress.quiz is None:
-            progress.quiz = quiz
-            progress.quiz_url = quiz.get_url(request)
-    if user.is_authenticated:
-        if enrolments is None:
-            enrolments = Enrolment.objects.filter(user=user, course_id__in=list(result))
-        for enrolment in enrolments:
-            if enrolment.course_id in result:
-                result[enrolment.course_id].enrolment = enrolment
+    if user.is_authenticated and result:
+        state = state or access.learner_state(user)
+        lesson_ids = []
+        for progress in result.values():
+            progress.enrolment = state.enrolments.get(progress.course.id)
+            if progress.enrolment is not None:
+                lesson_ids.extend(lesson.id for lesson in progress.course.lessons)
         done = {}
-        if any(p.enrolment for p in result.values()):
+        if lesson_ids:
             for lesson_id, completed_at, position in LessonProgress.objects.filter(
                 user=user, lesson_id__in=lesson_ids
             ).values_list("lesson_id", "completed_at", "position_seconds"):
                 done[lesson_id] = (completed_at is not None, position)
-            quiz_ids = [p.quiz.id for p in result.values() if p.quiz]
-            passed = set(
-                QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids, passed=True)
-                .values_list("quiz_id", flat=True)
-                .distinct()
-            )
-        else:
-            passed = set()
         for progress in result.values():
-            for step in progress.lessons:
-                step.completed, step.position_seconds = done.get(step.page.id, (False, 0))
-            progress.quiz_passed = bool(progress.quiz and progress.quiz.id in passed)
+            progress.lessons = [
+                LessonStep(lesson, *done.get(lesson.id, (False, 0)))
+                for lesson in progress.course.lessons
+            ]
+    else:
+        for progress in result.values():
+            progress.lessons = [LessonStep(lesson) for lesson in progress.course.lessons]
     for progress in result.values():
         _choose_next(progress)
     return result
@@ -172,104 +133,73 @@ def _choose_next(progress):
 
 
 def tiers_with_status(request):
-    """Live tiers in order, each with ``status`` (locked/unlocked/completed) for the visitor."""
-    state = access.learner_state(request.user)
-    tiers = list(TierPage.objects.live().order_by("level"))
-    for tier in tiers:
-        tier_state = state.tier_by_id(tier.id)
-        tier.status = tier_state.status if tier_state else access.LOCKED
-        tier.previous_title = tier_state.previous_title if tier_state else ""
-        tier.required_count = len(tier_state.required_course_ids) if tier_state else 0
-        tier.completed_count = (
-            len(tier_state.required_course_ids & state.completed_course_ids) if tier_state else 0
-        )
-    return tiers
-
-
-def _prerequisites(course_ids):
-    """``{course_id: [live prerequisite courses]}`` in one query."""
-    through = CoursePage.prerequisites.through
-    rows = list(
-        through.objects.filter(from_coursepage_id__in=course_ids, to_coursepage__live=True)
-        .select_related("to_coursepage")
-        .only(
-            "from_coursepage_id",
-            "to_coursepage__id",
-            "to_coursepage__title",
-            "to_coursepage__url_path",
-            "to_coursepage__path",
-        )
-    )
-    result = {}
-    for row in rows:
-        result.setdefault(row.from_coursepage_id, []).append(row.to_coursepage)
-    return result
+    """Published tiers in order, each with ``status`` (locked/unlocked/completed)."""
+    return access.learner_state(request.user).tiers
 
 
 def tier_page_context(request, tier):
     state = access.learner_state(request.user)
     tier_state = state.tier_by_id(tier.id)
-    courses = list(
-        CoursePage.objects.child_of(tier)
-        .live()
-        .select_related("instructor__user", "cover_image")
-        .prefetch_related("cover_image__renditions")
-        .order_by("path")
-    )
-    prerequisites = _prerequisites([c.id for c in courses])
-    progress = progress_for(request, request.user, courses)
+    courses = list(tier_state.node.courses) if tier_state else []
+    progress = progress_for(request.user, courses, state)
+    cards = []
     for course in courses:
-        course.progress = progress[course.id]
-        course.lock_reason = access.course_lock_reason(
-            state, course, prerequisites.get(course.id, [])
+        cards.append(
+            {
+                "course": course,
+                "progress": progress[course.id],
+                "lock_reason": access.course_lock_reason(state, course),
+            }
         )
     return {
-        "courses": courses,
+        "cards": cards,
         "tier_status": tier_state.status if tier_state else access.LOCKED,
         "previous_title": tier_state.previous_title if tier_state else "",
-        "cover_spec": COVER_SPEC,
+        "academy_url": tier_state.url.rstrip("/").rsplit("/", 1)[0] + "/" if tier_state else "/",
     }
 
 
 def course_page_context(request, course):
     user = request.user
     state = access.learner_state(user)
-    prerequisites = _prerequisites([course.id]).get(course.id, [])
-    progress = progress_for(request, user, [course])[course.id]
+    node = state.catalogue.courses.get(course.id)
+    if node is None:
+        # A draft being previewed: its lessons are not published yet.
+        return {"progress": None, "lock_reason": None, "node": None, "tags": []}
+    progress = progress_for(user, [node], state)[node.id]
     certificate = None
-    if user.is_authenticated and progress.completed:
+    if progress.completed:
         certificate = Certificate.objects.filter(
             user=user, kind="course", subject_key=f"course:{course.id}"
         ).first()
-    tier = state.tier_for_path(course.path)
+    tier = state.tier_by_id(node.tier_id)
     return {
+        "node": node,
         "progress": progress,
-        "lock_reason": access.course_lock_reason(state, course, prerequisites),
-        "prerequisites": prerequisites,
+        "lock_reason": access.course_lock_reason(state, node),
+        "prerequisites": [state.catalogue.courses[i] for i in node.prerequisite_ids],
         "tier": tier,
         "certificate": certificate,
         "tags": list(course.tags.all()),
-        "instructor": course.instructor,
     }
 
 
 def lesson_page_context(request, lesson):
-    course = lesson.get_parent().specific if lesson.depth > 1 else None
-    if course is None or not isinstance(course, CoursePage):
+    state = access.learner_state(request.user)
+    course = state.catalogue.course_for_path(lesson.path)
+    if course is None:
         return {"course": None, "progress": None}
-    progress = progress_for(request, request.user, [course])[course.id]
+    progress = progress_for(request.user, [course], state)[course.id]
     steps = progress.lessons
     index = next((i for i, s in enumerate(steps) if s.page.id == lesson.id), None)
-    current = steps[index] if index is not None else LessonStep(page=lesson)
-    previous_step = steps[index - 1] if index else None
-    next_step = steps[index + 1] if index is not None and index + 1 < len(steps) else None
+    current = steps[index] if index is not None else None
     return {
         "course": course,
         "progress": progress,
         "step": current,
         "step_number": (index or 0) + 1,
-        "previous_step": previous_step,
-        "next_step": next_step,
+        "previous_step": steps[index - 1] if index else None,
+        "next_step": steps[index + 1] if index is not None and index + 1 < len(steps) else None,
     }
 
 
@@ -286,8 +216,7 @@ def quiz_state(user, quiz, now=None):
     remaining = max(0, quiz.max_attempts - len(recent))
     available_at = None
     if remaining == 0 and quiz.cooldown_hours:
-        oldest = min(a.submitted_at for a in recent)
-        available_at = oldest + timedelta(hours=quiz.cooldown_hours)
+        available_at = min(a.submitted_at for a in recent) + timedelta(hours=quiz.cooldown_hours)
     return {
         "attempts": attempts,
         "passed": passed,
@@ -320,18 +249,18 @@ def quiz_page_context(request, quiz):
     user = request.user
     if not user.is_authenticated:
         return {}
-    course = quiz.get_parent().specific if quiz.depth > 1 else None
-    state = quiz_state(user, quiz)
+    state = access.learner_state(user)
+    course = state.catalogue.course_for_path(quiz.path)
+    attempts = quiz_state(user, quiz)
     shown = None
     number = request.GET.get("attempt", "")
     if number.isdigit():
-        shown = next((a for a in state["attempts"] if a.number == int(number)), None)
-    next_number = (state["attempts"][0].number if state["attempts"] else 0) + 1
-    progress = progress_for(request, user, [course])[course.id] if course else None
+        shown = next((a for a in attempts["attempts"] if a.number == int(number)), None)
+    next_number = (attempts["attempts"][0].number if attempts["attempts"] else 0) + 1
     return {
         "course": course,
-        "progress": progress,
-        "quiz_state": state,
+        "progress": progress_for(user, [course], state)[course.id] if course else None,
+        "quiz_state": attempts,
         "shown_attempt": shown,
         "questions": shuffled_questions(quiz, user, next_number),
         "nonce": uuid.uuid4(),
@@ -345,47 +274,32 @@ def home_tiers_context(request, **kwargs):
     return {"tiers": tiers_with_status(request), "signed_in": request.user.is_authenticated}
 
 
-def learning_summary(request, user, recent_attempts=5):
-    """The learner's courses, certificates, tiers and recent quiz results, in fixed queries."""
+def learning_summary(user, recent_attempts=5):
+    """The learner's courses, certificates, tiers and recent quiz results, in four queries."""
     state = access.learner_state(user)
-    enrolments = list(
-        Enrolment.objects.filter(user=user)
-        .select_related("course")
-        .defer("course__description")
-        .order_by("-last_seen_at", "-id")
-    )
-    live_current = [e for e in enrolments if e.completed_at is None and e.course and e.course.live]
-    progress = progress_for(request, user, [e.course for e in live_current], enrolments)
+    courses = state.catalogue.courses
+    live_current = [
+        e for e in state.all_enrolments if e.completed_at is None and e.course_id in courses
+    ]
+    progress = progress_for(user, [courses[e.course_id] for e in live_current], state)
     current = [progress[e.course_id] for e in live_current]
-    completed = [e for e in enrolments if e.completed_at is not None]
+    completed = [e for e in state.all_enrolments if e.completed_at is not None]
     certificates = list(Certificate.objects.filter(user=user))
     attempts = list(
         QuizAttempt.objects.filter(user=user).order_by("-submitted_at", "-id")[:recent_attempts]
     )
-    tiers = []
-    for tier in state.tiers:
-        tiers.append(
-            {
-                "title": tier.title,
-                "level": tier.level,
-                "status": tier.status,
-                "required": len(tier.required_course_ids),
-                "done": len(tier.required_course_ids & state.completed_course_ids),
-                "previous_title": tier.previous_title,
-            }
-        )
     return {
         "current": current,
         "continue": current[0] if current else None,
         "completed": completed,
         "certificates": certificates,
         "attempts": attempts,
-        "tiers": tiers,
+        "tiers": state.tiers,
     }
 
 
 def dashboard_learning_context(request, **kwargs):
-    return learning_summary(request, request.user)
+    return learning_summary(request.user)
 
 
 def mentee_learning_context(request, mentee=None, **kwargs):
@@ -400,7 +314,7 @@ def mentee_learning_context(request, mentee=None, **kwargs):
         viewer, roles.MENTOR, roles.PROGRAM_STAFF, roles.ADMINISTRATOR
     ):
         return None
-    summary = learning_summary(request, mentee, recent_attempts=3)
+    summary = learning_summary(mentee, recent_attempts=3)
     summary["mentee"] = mentee
     return summary
 

@@ -92,10 +92,11 @@ def enrol(user, course):
 
 def record_lesson_visit(user, lesson):
     """Remember the lesson a learner opened, so 继续学习 resumes there."""
-    now = timezone.now()
-    Enrolment.objects.filter(user=user, course_id=lesson.get_parent().id).update(
-        last_lesson=lesson, last_seen_at=now
-    )
+    course = lesson.get_course()
+    if course is not None:
+        Enrolment.objects.filter(user=user, course_id=course.id).update(
+            last_lesson=lesson, last_seen_at=timezone.now()
+        )
 
 
 def record_lesson_complete(user, lesson):
@@ -278,7 +279,9 @@ def submit_quiz(user, quiz, answers, nonce):
             results=results,
         )
         enrolment.last_seen_at = attempt.submitted_at
-        enrolment.save(update_fields=["last_seen_at"])
+        if attempt.passed:
+            enrolment.quiz_passed_at = attempt.submitted_at
+        enrolment.save(update_fields=["last_seen_at", "quiz_passed_at"])
         if attempt.passed:
             _complete_course_if_done(user, course, enrolment)
     return attempt
@@ -301,11 +304,7 @@ def _complete_course_if_done(user, course, enrolment):
     )
     if required - done:
         return False
-    quiz = QuizPage.objects.child_of(course).live().first()
-    if (
-        quiz is not None
-        and not QuizAttempt.objects.filter(user=user, quiz=quiz, passed=True).exists()
-    ):
+    if enrolment.quiz_passed_at is None and QuizPage.objects.child_of(course).live().exists():
         return False
     now = timezone.now()
     enrolment.completed_at = now

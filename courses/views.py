@@ -20,7 +20,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtailmedia.models import get_media_model
 
-from courses import access, search, selectors, services
+from courses import access, catalogue, search, selectors, services
 from courses.models import Certificate, CoursePage, LessonPage
 
 # Sizes lesson images are served at; anything else is refused.
@@ -45,8 +45,15 @@ def enrol(request, course_id):
         return redirect(course.get_url(request))
     if created:
         messages.success(request, _("You are enrolled. Enjoy the course!"))
-    progress = selectors.progress_for(request, request.user, [course])[course.id]
-    return redirect(progress.next_url or course.get_url(request))
+    return redirect(_next_url(request, course))
+
+
+def _next_url(request, course):
+    node = catalogue.get().courses.get(course.id)
+    if node is None:
+        return course.get_url(request)
+    progress = selectors.progress_for(request.user, [node])[node.id]
+    return progress.next_url or node.url
 
 
 @login_required
@@ -57,13 +64,13 @@ def complete_lesson(request, lesson_id):
         services.record_lesson_complete(request.user, lesson)
     except services.LearningDenied as error:
         raise PermissionDenied(error.message) from None
-    course = lesson.get_parent().specific
-    progress = selectors.progress_for(request, request.user, [course])[course.id]
-    if progress.completed:
+    course = lesson.get_course()
+    enrolment = access.learner_state(request.user).enrolments.get(course.id)
+    if enrolment is not None and enrolment.completed_at is not None:
         messages.success(request, _("Course completed! Your certificate is being prepared."))
-        return redirect(course.get_url(request))
+        return redirect(course.url)
     messages.success(request, _("Lesson completed."))
-    return redirect(progress.next_url or course.get_url(request))
+    return redirect(_next_url(request, course))
 
 
 @require_POST
@@ -114,7 +121,7 @@ def submit_quiz(request, quiz):
 def _lesson_for_file(request, lesson_id, kind, file_id):
     """The lesson, if the visitor may study it and its body uses this file; else 404/403."""
     lesson = _live_page(LessonPage, lesson_id)
-    outcome, reason = access.check_study(request.user, lesson.get_parent().specific)
+    outcome, reason = access.check_study(request.user, lesson.get_course())
     if outcome != access.ALLOW:
         # Files are fetched by players and links: a plain 403, also for visitors.
         raise PermissionDenied(reason)

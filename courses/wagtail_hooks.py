@@ -209,7 +209,7 @@ def protect_lesson_documents(document, request):
     if not lesson_ids:
         return None
     for lesson in LessonPage.objects.filter(pk__in=lesson_ids).live():
-        outcome, _reason = access.check_study(request.user, lesson.get_parent().specific)
+        outcome, _reason = access.check_study(request.user, lesson.get_course())
         if outcome == access.ALLOW:
             return None
     if access.learner_state(request.user).is_staff:

@@ -80,6 +80,7 @@ class Enrolment(models.Model):
         related_name="+",
         verbose_name=_("last lesson"),
     )
+    quiz_passed_at = models.DateTimeField(_("quiz passed at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:

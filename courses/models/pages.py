@@ -18,7 +18,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from courses import blocks
@@ -50,6 +50,27 @@ class AcademyIndexPage(Page):
         context["tiers"] = selectors.tiers_with_status(request)
         context["search_query"] = ""
         return context
+
+    def route(self, request, path_components):
+        """Find a published tier, course, lesson or quiz in one query via the catalogue.
+
+        Wagtail's default routing costs two queries per level (four levels deep
+        for a lesson); anything the catalogue does not know takes the default way.
+        """
+        if path_components:
+            from courses import catalogue
+
+            site = Site.find_for_request(request)
+            root_path = site.root_page.url_path if site else ""
+            if root_path and self.url_path.startswith(root_path):
+                url = self.url_path[len(root_path) - 1 :] + "/".join(path_components) + "/"
+                node = catalogue.get().by_url.get(url)
+                model = _NODE_MODELS.get(type(node).__name__)
+                if model is not None:
+                    page = model.objects.filter(pk=node.id, live=True).first()
+                    if page is not None:
+                        return page.route(request, [])
+        return super().route(request, path_components)
 
 
 class TierPage(Page):
@@ -194,8 +215,10 @@ class GatedPageMixin:
     """
 
     def get_course(self):
-        parent = self.get_parent()
-        return parent.specific if parent is not None else None
+        """The published course this page belongs to (a catalogue node), or None."""
+        from courses import catalogue
+
+        return catalogue.get().course_for_path(self.path)
 
     def serve(self, request, *args, **kwargs):
         from courses import access
@@ -369,3 +392,12 @@ class QuizPage(GatedPageMixin, Page):
         if request.method == "POST":
             return views.submit_quiz(request, self)
         return super().serve_to_learner(request, *args, **kwargs)
+
+
+# Catalogue node types → page models, for AcademyIndexPage.route.
+_NODE_MODELS = {
+    "TierNode": TierPage,
+    "CourseNode": CoursePage,
+    "LessonNode": LessonPage,
+    "QuizNode": QuizPage,
+}
