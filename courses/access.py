@@ -38,6 +38,9 @@ class TierState:
     exempt: bool = False
     previous_title: str = ""
     done: int = 0
+    # Open and every required course complete (true for an open tier with none):
+    # what unlocks the next tier.
+    requirements_met: bool = False
 
     @property
     def id(self):
@@ -116,10 +119,13 @@ def learner_state(user):
     for node in cat.tiers:
         tier = TierState(node=node, exempt=node.id in exempt)
         tier.done = len(node.required_course_ids & completed)
-        open_ = staff or previous is None or previous.status == COMPLETED or tier.exempt
+        open_ = staff or previous is None or previous.requirements_met or tier.exempt
         if open_:
-            done = node.required_course_ids <= completed
-            tier.status = COMPLETED if done and user.is_authenticated else UNLOCKED
+            required = node.required_course_ids
+            tier.requirements_met = required <= completed
+            # "Completed" only when there was something to complete.
+            done = tier.requirements_met and bool(required) and user.is_authenticated
+            tier.status = COMPLETED if done else UNLOCKED
         tier.previous_title = previous.title if previous else ""
         tiers.append(tier)
         previous = tier

@@ -16,19 +16,8 @@ THREADS = 12
 
 
 @pytest.fixture
-def course(postgres_db, settings):
-    # Transactional tests start from flushed tables: rebuild what migrations made.
-    from wagtail.models import Locale, Page, Site
-
-    from academy.models import HomePage
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = root.add_child(instance=HomePage(title="店主商学院", slug="academy-home"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
-    )
-    tree = factories.academy(home)
+def course(postgres_db, home_page):
+    tree = factories.academy(home_page)
     return factories.course(tree.beginner, "how-to-share", lessons=2)
 
 
