@@ -77,7 +77,12 @@ def test_continue_a_course_pass_the_quiz_and_download_the_certificate(
     phone.wait_for_url("**/moments-basics/lesson-2/")
     assert phone.get_by_text("一条好文案的三段式").is_visible()
     assert phone.get_by_role("button", name="复制文案").is_visible()
-    assert phone.locator("img[alt='真实的使用场景']").evaluate("img => img.naturalWidth > 0")
+    # The lesson picture loads through the permission-checked view (lazily: scroll to it).
+    phone.locator("img[alt='真实的使用场景']").scroll_into_view_if_needed()
+    phone.wait_for_function(
+        "() => { const img = document.querySelector(\"img[alt='真实的使用场景']\");"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
     assert no_horizontal_scroll(phone)
     phone.screenshot(path=artifacts_dir / "02-lesson.png", full_page=True)
 
