@@ -25,6 +25,8 @@ from courses.models import Certificate, CoursePage, LessonPage
 
 # Sizes lesson images are served at; anything else is refused.
 IMAGE_SPECS = {"width-800", "width-1200", "fill-640x360"}
+# Largest part of a media file sent per range request; players ask for the rest.
+RANGE_CHUNK = 4 * 1024 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -149,7 +151,7 @@ def ranged_file_response(request, file_field, content_type):
         start, end = int(first), int(last) if last else size - 1
     else:
         start, end = max(0, size - int(last)), size - 1
-    end = min(end, size - 1)
+    end = min(end, size - 1, start + RANGE_CHUNK - 1)
     if start > end or start >= size:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
