@@ -139,6 +139,17 @@ def test_a_bad_exception_is_refused_and_saves_nothing(client, academy, data):
     assert not TierExemption.objects.exists()
 
 
+def test_program_staff_list_the_exceptions_with_who_and_why(client, academy):
+    officer = staff(roles.PROGRAM_STAFF, display_name="林主管")
+    learner = factories.learner(user__display_name="李春燕")
+    services.grant_exemption(
+        learner, academy.intermediate, reason="线下班已结业", granted_by=officer
+    )
+    client.force_login(officer)
+    page = client.get("/cms/tier_exemptions/").content.decode()
+    assert "李春燕" in page and "线下班已结业" in page and "林主管" in page
+
+
 def test_editors_cannot_grant_tier_exceptions(client, academy):
     client.force_login(staff(roles.EDITOR))
     response = client.get("/cms/tier_exemptions/new/")

@@ -113,3 +113,48 @@ def test_continue_a_course_pass_the_quiz_and_download_the_certificate(
     reader = PdfReader(io.BytesIO(target.read_bytes()))
     text = "".join("".join(page.extract_text().split()) for page in reader.pages)
     assert "陈丽娟" in text and "发朋友圈的技巧" in text
+
+
+@pytest.fixture
+def listener(home_page):
+    from courses.demo import demo_audio
+
+    tree = factories.academy(home_page)
+    voice = demo_audio()  # a real 30-second WAV the browser can play
+    course = factories.course(
+        tree.beginner,
+        "listen",
+        lessons=2,
+        bodies={1: [{"type": "audio", "value": {"audio": voice.id, "title": "导师语音"}}]},
+    )
+    user = factories.learner(user__email="listener@example.com")
+    services.enrol(user, course)
+    return user, factories.lessons_of(course)[0]
+
+
+def log_in(phone, email):
+    phone.goto("/accounts/login/")
+    phone.locator("input[name=login]").fill(email)
+    phone.locator("input[name=password]").fill(PASSWORD)
+    phone.locator("form button[type=submit]").first.click()
+    phone.wait_for_url("**/me/")
+
+
+def test_listening_to_ninety_percent_completes_the_lesson(listener, phone, artifacts_dir):
+    from courses.models import LessonProgress
+
+    user, lesson = listener
+    log_in(phone, "listener@example.com")
+    phone.goto(lesson.url)
+    phone.wait_for_function("document.querySelector('audio').readyState >= 1")
+    assert phone.locator("audio").bounding_box()["height"] > 0
+    # Jump near the end and pause: the player reports its position.
+    phone.evaluate(
+        "(() => { const a = document.querySelector('audio'); a.currentTime = 28;"
+        " a.dispatchEvent(new Event('pause')); })()"
+    )
+    phone.get_by_text("你已完成本课时。").wait_for()
+    phone.screenshot(path=artifacts_dir / "01-listened.png", full_page=True)
+    progress = LessonProgress.objects.get(user=user, lesson=lesson)
+    assert progress.completed_at is not None
+    assert progress.position_seconds == 28

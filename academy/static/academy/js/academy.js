@@ -32,13 +32,16 @@ document.addEventListener("click", (event) => {
 // Lesson players: resume at the saved position, report it every 10 s; the server
 // marks the lesson complete once 90% has been watched.
 (() => {
-  const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]*)/) || [])[1] || "";
+  const csrf = () => {
+    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : decodeURIComponent((document.cookie.match(/(?:^|; )csrftoken=([^;]*)/) || [])[1] || "");
+  };
   const report = (player) => {
     if (!player.duration || !isFinite(player.duration)) return;
     const body = new URLSearchParams({ seconds: player.currentTime.toFixed(1), duration: player.duration.toFixed(1) });
     fetch(player.dataset.positionUrl, {
       method: "POST", body, credentials: "same-origin",
-      headers: { "X-CSRFToken": decodeURIComponent(csrf()) },
+      headers: { "X-CSRFToken": csrf() },
     }).then((response) => response.ok ? response.json() : null).then((data) => {
       if (data && data.completed_now) {
         const status = document.querySelector("[data-lesson-status]");
