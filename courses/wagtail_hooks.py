@@ -18,14 +18,29 @@ from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.models import Page, ReferenceIndex, WorkflowState
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from academy.models import MentorProfile, User
 from courses import access, admin_views, selectors, services
-from courses.models import CoursePage, LessonPage, TierExemption, TierPage
+from courses.models import Certificate, CoursePage, LessonPage, TierExemption, TierPage
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Certificates are issued by the academy, never written by hand in the admin."""
+
+    READ_ACTIONS = {"view"}
+
+    def user_has_permission(self, user, action):
+        return action in self.READ_ACTIONS and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(set(actions) & self.READ_ACTIONS)
+
 
 # Wagtail 8: a model's permission policy is registered before its viewset.
 register_permission_policy(TierExemption)
+register_permission_policy(Certificate, ReadOnlyPermissionPolicy(Certificate))
 
 
 # --- course listing ---------------------------------------------------------------------
@@ -191,6 +206,44 @@ class TierExemptionViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_tier_exemptions():
     return TierExemptionViewSet()
+
+
+# --- certificates (read-only) ------------------------------------------------------------
+
+
+def _verification_link(certificate):
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}</a>',
+        certificate.get_absolute_url(),
+        certificate.code,
+    )
+
+
+class CertificateViewSet(ModelViewSet):
+    model = Certificate
+    icon = "doc-full-inverse"
+    menu_label = _("Certificates")
+    menu_order = 170
+    add_to_admin_menu = True
+    name = "certificates"
+    form_fields = ["title"]
+    list_display = [
+        "holder_name",
+        "title",
+        "kind",
+        "issued_at",
+        Column("code", label=_("verification code"), accessor=_verification_link),
+    ]
+    list_filter = ["kind", "issued_at"]
+    search_fields = ["holder_name", "title", "code", "user__email"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["holder_name", "title", "kind", "issued_at", "code", "pdf_generated_at"]
+    copy_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_certificates():
+    return CertificateViewSet()
 
 
 # --- lesson documents on Wagtail's /documents/ URL ---------------------------------------

@@ -184,3 +184,14 @@ def test_the_review_workflow_covers_a_newly_created_academy(home_page):
     lesson = factories.lessons_of(course)[0]
     assert lesson.get_workflow().name == "Academy review"
     assert CoursePage.objects.get(pk=course.pk).get_workflow().name == "Academy review"
+
+
+def test_program_staff_look_up_certificates_but_nobody_writes_them(client, courses):
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    page = client.get("/cms/certificates/").content.decode()
+    assert "学员0" in page and "朋友圈分享" in page
+    assert client.get("/cms/certificates/new/").status_code in {302, 403}
+    client.force_login(staff(roles.ADMINISTRATOR))
+    assert client.get("/cms/certificates/new/").status_code in {302, 403}
+    client.force_login(staff(roles.EDITOR))
+    assert client.get("/cms/certificates/").status_code in {302, 403}
