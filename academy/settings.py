@@ -259,6 +259,8 @@ if CELERY_BROKER_URL == "filesystem://":
         # Exchange bindings; kombu's default is a "control" folder in the working directory.
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
+        # Otherwise kombu keeps its exchange table in ./control of the working directory.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
 else:
     # Short timeouts: a web request that publishes a task must never hang on
@@ -498,6 +500,9 @@ LOGGING = {
         # Wagtail logs every page action and background task at INFO.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Certificates: WeasyPrint and its font subsetter log every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

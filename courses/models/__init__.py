@@ -1,0 +1,34 @@
+"""Models of the online academy, re-exported from their modules.
+
+``pages``: the Wagtail tree Academy → Tier → Course → Lesson / Quiz.
+``learning``: enrolments, lesson progress, quiz attempts and tier exemptions.
+``certificates``: certificates of courses, tiers and programs.
+"""
+
+from courses.models.certificates import Certificate, CertificateKind
+from courses.models.learning import Enrolment, LessonProgress, QuizAttempt, TierExemption
+from courses.models.pages import (
+    AcademyIndexPage,
+    CoursePage,
+    CourseTag,
+    LessonPage,
+    QuizPage,
+    TierLevel,
+    TierPage,
+)
+
+__all__ = [
+    "AcademyIndexPage",
+    "Certificate",
+    "CertificateKind",
+    "CoursePage",
+    "CourseTag",
+    "Enrolment",
+    "LessonPage",
+    "LessonProgress",
+    "QuizAttempt",
+    "QuizPage",
+    "TierExemption",
+    "TierLevel",
+    "TierPage",
+]

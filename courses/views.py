@@ -1,0 +1,250 @@
+"""Views of the online academy: enrol, complete, quiz answers, lesson files, certificates, search.
+
+Thin: each view parses the request, asks courses.access or calls one service,
+and turns a refused action into a message or a 403.
+"""
+
+import mimetypes
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtailmedia.models import get_media_model
+
+from courses import access, catalogue, search, selectors, services
+from courses.models import Certificate, CoursePage, LessonPage
+
+# Sizes lesson images are served at; anything else is refused.
+IMAGE_SPECS = {"width-800", "width-1200", "fill-640x360"}
+# Largest part of a media file sent per range request; players ask for the rest.
+RANGE_CHUNK = 4 * 1024 * 1024
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _live_page(model, page_id):
+    return get_object_or_404(model.objects.live(), pk=page_id)
+
+
+@login_required
+@require_POST
+def enrol(request, course_id):
+    course = _live_page(CoursePage, course_id)
+    try:
+        _enrolment, created = services.enrol(request.user, course)
+    except services.LearningDenied as error:
+        raise PermissionDenied(error.message) from None
+    except services.LearningError as error:
+        messages.error(request, error.message)
+        return redirect(course.get_url(request))
+    if created:
+        messages.success(request, _("You are enrolled. Enjoy the course!"))
+    return redirect(_next_url(request, course))
+
+
+def _next_url(request, course):
+    node = catalogue.get().courses.get(course.id)
+    if node is None:
+        return course.get_url(request)
+    progress = selectors.progress_for(request.user, [node])[node.id]
+    return progress.next_url or node.url
+
+
+@login_required
+@require_POST
+def complete_lesson(request, lesson_id):
+    lesson = _live_page(LessonPage, lesson_id)
+    try:
+        services.record_lesson_complete(request.user, lesson)
+    except services.LearningDenied as error:
+        raise PermissionDenied(error.message) from None
+    course = lesson.get_course()
+    enrolment = access.learner_state(request.user).enrolments.get(course.id)
+    if enrolment is not None and enrolment.completed_at is not None:
+        messages.success(request, _("Course completed! Your certificate is being prepared."))
+        return redirect(course.url)
+    messages.success(request, _("Lesson completed."))
+    return redirect(_next_url(request, course))
+
+
+@require_POST
+def lesson_position(request, lesson_id):
+    """Called by the player every few seconds: keeps the position, completes at 90 %."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Log in to study this course.")}, status=403)
+    lesson = _live_page(LessonPage, lesson_id)
+    try:
+        progress, completed_now = services.record_position(
+            request.user,
+            lesson,
+            seconds=request.POST.get("seconds"),
+            duration=request.POST.get("duration"),
+        )
+    except services.LearningDenied as error:
+        return JsonResponse({"error": error.message}, status=403)
+    except services.LearningError as error:
+        return JsonResponse({"error": error.message}, status=400)
+    return JsonResponse(
+        {
+            "position": progress.position_seconds,
+            "completed": progress.completed_at is not None,
+            "completed_now": completed_now,
+        }
+    )
+
+
+def submit_quiz(request, quiz):
+    """POST of the quiz page (already gated by QuizPage.serve)."""
+    answers = services.parse_answers(request.POST)
+    try:
+        attempt = services.submit_quiz(request.user, quiz, answers, request.POST.get("nonce"))
+    except services.LearningDenied as error:
+        raise PermissionDenied(error.message) from None
+    except services.QuizError as error:
+        context = quiz.get_context(request)
+        context["quiz_error"] = error.message
+        # Keep what the learner ticked so only the mistake needs fixing.
+        for question in context.get("questions", []):
+            ticked = set(answers.get(question["id"], []))
+            for choice in question["choices"]:
+                choice["checked"] = choice["id"] in ticked
+        return TemplateResponse(request, quiz.get_template(request), context, status=400)
+    return redirect(f"{quiz.get_url(request)}?attempt={attempt.number}")
+
+
+def _lesson_for_file(request, lesson_id, kind, file_id):
+    """The lesson, if the visitor may study it and its body uses this file; else 404/403."""
+    lesson = _live_page(LessonPage, lesson_id)
+    outcome, reason = access.check_study(request.user, lesson.get_course())
+    if outcome != access.ALLOW:
+        # Files are fetched by players and links: a plain 403, also for visitors.
+        raise PermissionDenied(reason)
+    if file_id not in lesson.file_ids[kind] and not access.learner_state(request.user).is_staff:
+        raise Http404
+    return lesson
+
+
+def _private(response):
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def ranged_file_response(request, file_field, content_type):
+    """Serve a stored file with HTTP Range support, so phones can seek in videos."""
+    size = file_field.size
+    match = _RANGE.match(request.headers.get("Range", ""))
+    if not match or (not match.group(1) and not match.group(2)):
+        response = FileResponse(file_field.open("rb"), content_type=content_type)
+        response["Accept-Ranges"] = "bytes"
+        return _private(response)
+    first, last = match.groups()
+    if first:
+        start, end = int(first), int(last) if last else size - 1
+    else:
+        start, end = max(0, size - int(last)), size - 1
+    end = min(end, size - 1, start + RANGE_CHUNK - 1)
+    if start > end or start >= size:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    with file_field.open("rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start + 1)
+    response = HttpResponse(data, status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    return _private(response)
+
+
+@require_GET
+def lesson_media(request, lesson_id, media_id):
+    _lesson_for_file(request, lesson_id, "media", media_id)
+    media = get_object_or_404(get_media_model(), pk=media_id)
+    content_type = mimetypes.guess_type(media.file.name)[0] or "application/octet-stream"
+    return ranged_file_response(request, media.file, content_type)
+
+
+@require_GET
+def lesson_document(request, lesson_id, document_id):
+    _lesson_for_file(request, lesson_id, "document", document_id)
+    document = get_object_or_404(get_document_model(), pk=document_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type or "application/octet-stream",
+    )
+    return _private(response)
+
+
+@require_GET
+def lesson_image(request, lesson_id, image_id, spec):
+    if spec not in IMAGE_SPECS:
+        raise Http404
+    _lesson_for_file(request, lesson_id, "image", image_id)
+    image = get_object_or_404(get_image_model(), pk=image_id)
+    rendition = image.get_rendition(spec)
+    content_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+    return _private(FileResponse(rendition.file.open("rb"), content_type=content_type))
+
+
+@login_required
+@require_GET
+def certificate_download(request, code):
+    """The holder (or staff) downloads the PDF; anyone else gets a 404."""
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None or (
+        certificate.user_id != request.user.pk and not access.is_staff(request.user)
+    ):
+        raise Http404
+    if not certificate.pdf:
+        from courses.tasks import generate_certificate_pdf
+
+        services.queue_task(generate_certificate_pdf, certificate.pk)
+        return render(
+            request, "courses/certificate_pending.html", {"certificate": certificate}, status=202
+        )
+    filename = f"certificate-{certificate.issued_at:%Y%m%d}-{certificate.pk}.pdf"
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+    return _private(response)
+
+
+@never_cache
+@require_GET
+def certificate_verify(request, code):
+    """Public: holder's name, title and date only. Unknown codes are a plain 404."""
+    certificate = (
+        Certificate.objects.filter(code=code)
+        .only("holder_name", "title", "issued_at", "kind", "code")
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    response = render(request, "courses/certificate_verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def search_view(request):
+    query = request.GET.get("q", "").strip()[:100]
+    results = search.search_pages(query) if query else []
+    return render(
+        request,
+        "courses/search.html",
+        {"search_query": query, "results": results, "searched": bool(query)},
+    )
