@@ -4,40 +4,35 @@ Rendering a Wagtail page costs about ten times a trivial view, nearly all of it
 Python; anonymous visitors (most of the traffic from shared links) see the same
 HTML, so it is kept in the shared cache. The cache is never used for signed-in
 users, for pages that put a CSRF token or a cookie in the response, or while a
-one-off message is waiting to be shown. Publishing, unpublishing, moving or
+one-off message is waiting to be shown. A cache outage is a miss (see
+academy.cache). Publishing, unpublishing, moving or
 deleting any page starts a new generation of keys, so nobody sees stale content
 for longer than it takes to publish.
 """
 
 import hashlib
-import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-logger = logging.getLogger(__name__)
+from academy.cache import invalidate_now_and_on_commit
 
 GENERATION_KEY = "pagecache:generation"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "X-Frame-Options")
 
 
-def _cache_call(method, *args, **kwargs):
-    # A cache outage degrades to a miss: anonymous pages keep being served.
-    try:
-        return getattr(cache, method)(*args, **kwargs)
-    except Exception:  # any cache error is a miss
-        logger.warning("page cache unavailable", exc_info=True)
-        return None
+def _new_generation():
+    if not cache.add(GENERATION_KEY, 1, None):
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # expired between the two calls, or the cache is down
+            cache.set(GENERATION_KEY, 1, None)
 
 
 def clear(**kwargs):
     """Start a new generation: every cached page is stale at once."""
-    if _cache_call("add", GENERATION_KEY, 1, None) is False:
-        try:
-            cache.incr(GENERATION_KEY)
-        except Exception:  # noqa: BLE001 - a missing key or cache outage
-            _cache_call("set", GENERATION_KEY, 1, None)
+    invalidate_now_and_on_commit(_new_generation)
 
 
 def _key(request, generation):
@@ -60,9 +55,9 @@ class AnonymousPageCacheMiddleware:
             or len(request.get_full_path()) > 300
         ):
             return self.get_response(request)
-        generation = _cache_call("get", GENERATION_KEY) or 0
+        generation = cache.get(GENERATION_KEY) or 0
         key = _key(request, generation)
-        cached = _cache_call("get", key)
+        cached = cache.get(key)
         if cached is not None:
             status, headers, content = cached
             response = HttpResponse(content, status=status)
@@ -77,7 +72,7 @@ class AnonymousPageCacheMiddleware:
                     f"public, max-age=0, s-maxage={settings.ACADEMY_CDN_SECONDS}"
                 )
             headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
-            _cache_call("set", key, (response.status_code, headers, response.content), seconds)
+            cache.set(key, (response.status_code, headers, response.content), seconds)
             response["X-Page-Cache"] = "miss"
         return response
 

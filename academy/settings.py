@@ -237,7 +237,8 @@ if REDIS_URL:
         _fail("REDIS_URL", f"is malformed ({exc})")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Misses instead of errors when Redis is down (see academy/cache.py).
+            "BACKEND": "academy.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "academy",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -259,8 +260,6 @@ if CELERY_BROKER_URL == "filesystem://":
         # Exchange bindings; kombu's default is a "control" folder in the working directory.
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
-        # Otherwise kombu keeps its exchange table in ./control of the working directory.
-        "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
 else:
     # Short timeouts: a web request that publishes a task must never hang on

@@ -15,6 +15,8 @@ from django.urls import reverse
 from wagtail.images.utils import generate_signature
 from wagtail.models import Page, Site
 
+from academy.cache import invalidate_now_and_on_commit
+
 VERSION_KEY = "courses:catalogue:version"
 # A safety net only: every page change bumps the version at once.
 TIMEOUT = 600
@@ -217,7 +219,7 @@ def build():
 
 def _version():
     # A random token rather than a counter: after a cache flush the new token
-    # never matches a catalogue memoised before it.
+    # never matches a catalogue memoised before it. None: the cache is down.
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
@@ -228,6 +230,9 @@ def _version():
 def get():
     """The published academy, from the cache (and memoised per thread for this version)."""
     version = _version()
+    if version is None:
+        # No cache: read it from the database, slower but correct.
+        return build()
     memo = getattr(_memo, "value", None)
     if memo is not None and memo[0] == version:
         return memo[1]
@@ -245,5 +250,9 @@ def invalidate(*args, **kwargs):
     instance = kwargs.get("instance")
     if instance is not None and not isinstance(instance, Page):
         return
+    invalidate_now_and_on_commit(_new_version)
+
+
+def _new_version():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
     _memo.value = None

@@ -29,36 +29,6 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
 
 
-def restore_migrated_rows():
-    """Rebuild the rows data migrations made, if a transactional test flushed them.
-
-    Transactional tests (browser journeys, concurrency) end by emptying every
-    table; the next test in the same worker would find no root page and no roles.
-    """
-    import importlib
-
-    from django.apps import apps as django_apps
-    from django.contrib.auth.models import Group
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection, Locale, Page
-
-    from academy import roles
-
-    if Page.get_first_root_node() is None:
-        # The flush also renumbered the content types.
-        ContentType.objects.clear_cache()
-        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    if not Group.objects.filter(name=roles.SHOPKEEPER).exists():
-        for module, function in [
-            ("academy.migrations.0003_roles", "create_roles"),
-            ("courses.migrations.0003_review_workflow_and_permissions", "forwards"),
-        ]:
-            getattr(importlib.import_module(module), function)(django_apps, None)
-
-
 @pytest.fixture
 def home_page(db):
     """The smallest site: a home page at the root of the default site."""
@@ -66,7 +36,6 @@ def home_page(db):
 
     from academy.models import HomePage
 
-    restore_migrated_rows()
     root = Page.get_first_root_node()
     home = root.add_child(instance=HomePage(title="店主商学院", slug="academy-home"))
     Site.objects.update_or_create(

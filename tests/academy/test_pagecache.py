@@ -72,12 +72,11 @@ def test_a_page_that_uses_a_csrf_token_is_not_cached(client, home_page, monkeypa
 def test_pages_are_still_served_when_the_cache_is_down(client, home_page, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "academy.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.2},
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     response = client.get("/")
     assert response.status_code == 200
     assert "店主商学院" in response.content.decode()
