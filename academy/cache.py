@@ -37,16 +37,17 @@ class ResilientRedisCache(RedisCache):
     _down_since = None
 
     def _call(self, name, fallback, *args, **kwargs):
-        down = ResilientRedisCache._down_since
+        # Per instance (Django keeps one per thread and configuration).
+        down = self._down_since
         if down is None or time.monotonic() - down >= RETRY_AFTER_SECONDS:
             try:
                 result = getattr(super(), name)(*args, **kwargs)
             except ERRORS:
-                if ResilientRedisCache._down_since is None:
+                if self._down_since is None:
                     logger.warning("Redis cache unreachable; serving without it", exc_info=True)
-                ResilientRedisCache._down_since = time.monotonic()
+                self._down_since = time.monotonic()
             else:
-                ResilientRedisCache._down_since = None
+                self._down_since = None
                 return result
         return fallback() if callable(fallback) else fallback
 

@@ -13,8 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cache_down(settings, monkeypatch):
-    monkeypatch.setattr(ResilientRedisCache, "_down_since", None)
+def cache_down(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "academy.cache.ResilientRedisCache",
