@@ -16,6 +16,9 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("learn/", include("courses.urls")),
     path("mentorship/", include("mentorship.urls")),
+    # Every login goes through allauth (two-factor, rate limits, no enumeration).
+    path("cms/login/", views.to_account_login),
+    path("_util/login/", views.to_account_login),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

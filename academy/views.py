@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -113,3 +114,12 @@ def set_language(request, code):
 def ping(request):
     """The minimal Django view every benchmarked page is compared with."""
     return HttpResponse("pong", content_type="text/plain")
+
+
+def to_account_login(request):
+    """Wagtail's own login forms would skip two-factor and rate limits: send them to ours."""
+    target = request.GET.get("next", "")
+    login = reverse("account_login")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        login = f"{login}?{urlencode({'next': target})}"
+    return HttpResponseRedirect(login)

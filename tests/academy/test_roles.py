@@ -147,3 +147,18 @@ def test_staff_without_two_factor_must_set_it_up_before_reaching_the_admin(clien
 def test_shopkeepers_and_mentors_do_not_need_two_factor(client):
     client.force_login(UserFactory(roles=[roles.MENTOR]))
     assert client.get("/me/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/cms/login/", "/_util/login/"])
+def test_wagtail_login_forms_lead_to_the_academy_login(client, url):
+    response = client.get(f"{url}?next=/cms/pages/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fcms%2Fpages%2F"
+    # A password posted there logs nobody in.
+    editor = staff(roles.EDITOR)
+    client.post(url, {"username": editor.email, "password": "correct-horse-battery"})
+    assert "_auth_user_id" not in client.session
+
+
+def test_wagtail_admin_password_reset_is_off(client):
+    assert client.get("/cms/password_reset/").status_code == 404
