@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from mentorship import access
+from mentorship.errors import NotAllowed
 
 
 def mentor_required(view):
@@ -48,7 +49,9 @@ def booking_of(user, pk, *, lock_related=True):
 
 
 def error_status(error):
-    """A refused booking answers 409 when the time was taken, 400 otherwise."""
+    """409 when the time was taken, 403 when this mentee may not book this mentor, else 400."""
+    if isinstance(error, NotAllowed):
+        return 403
     return 409 if error.code in {"taken", "mentee_busy"} else 400
 
 

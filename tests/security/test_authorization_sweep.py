@@ -1,0 +1,299 @@
+"""Every URL of the academy × every role, with objects that belong to someone else.
+
+The URLs come from the URL configuration itself: a new view of ours is swept
+automatically, and this test fails until its expectation is declared below.
+Outcomes: OK (the content), LOGIN (sent to log in), DENIED (403 or 404, or
+Wagtail's redirect of a signed-in user without admin access), REDIRECT
+(elsewhere), NO_GET (a POST-only action answering 405). POST-only actions are
+also posted to by every role that must not use them.
+"""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.security import world as w
+from tests.security.world import ANON, ASSIGNED, EDITOR, MENTOR, OTHER, OWNER, ROLES, STAFF
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, DENIED, REDIRECT, NO_GET = "ok", "login", "denied", "redirect", "405"
+PROJECT_APPS = ("academy", "courses", "mentorship")
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome, anonymous=LOGIN):
+    return {**everyone(outcome), ANON: anonymous}
+
+
+def only(allowed, *, anonymous=LOGIN, others=DENIED):
+    """``allowed``: the roles that get OK; everyone else gets ``others``."""
+    return {role: OK if role in allowed else others for role in ROLES} | {ANON: anonymous}
+
+
+# url name → (args from the world [, query], GET expectations, roles refused on POST or
+# None [, data they post]). A refused POST may answer 403/404, send to log in, send back
+# with a message or refuse the form (400); whatever it answers, no row may change.
+SPECS = {
+    # academy
+    "healthz": (lambda x: [], everyone(OK), None),
+    "set_language": (lambda x: ["en"], everyone(REDIRECT), None),
+    "dashboard": (lambda x: [], signed_in(OK), None),
+    "profile": (
+        lambda x: [],
+        {**signed_in(REDIRECT), OWNER: OK, OTHER: OK},  # no shop profile: back to 我的学习
+        None,
+    ),
+    "notifications": (lambda x: [], signed_in(OK), None),
+    "notifications_read": (lambda x: [], signed_in(NO_GET), [ANON]),
+    "wagtailcore_authenticate_with_password": (
+        lambda x: [999, x.open_course.id],
+        everyone(DENIED),
+        None,
+    ),
+    # courses: public descriptions, gated study
+    "courses:search": (lambda x: [], everyone(OK), None),
+    "courses:cover": (lambda x: [x.cover_signature, x.img.id, "fill-640x360"], everyone(OK), None),
+    "courses:enrol": (
+        lambda x: [x.locked_course.id],
+        signed_in(NO_GET),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED],
+    ),
+    "courses:complete_lesson": (
+        lambda x: [x.open_lesson.id],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED],
+    ),
+    "courses:lesson_position": (
+        lambda x: [x.open_lesson.id],
+        everyone(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED],
+        {"seconds": "27", "duration": "30"},
+    ),
+    "courses:lesson_media": (
+        lambda x: [x.open_lesson.id, x.media.id],
+        only({OWNER, EDITOR, STAFF}, anonymous=DENIED),
+        None,
+    ),
+    "courses:lesson_document": (
+        lambda x: [x.open_lesson.id, x.doc.id],
+        only({OWNER, EDITOR, STAFF}, anonymous=DENIED),
+        None,
+    ),
+    "courses:lesson_image": (
+        lambda x: [x.open_lesson.id, x.img.id, "width-800"],
+        only({OWNER, EDITOR, STAFF}, anonymous=DENIED),
+        None,
+    ),
+    # Staff may fetch any certificate (it shows no more than the public check page).
+    "courses:certificate_download": (
+        lambda x: [x.certificate.code],
+        only({OWNER, EDITOR, STAFF}),
+        None,
+    ),
+    "courses:certificate_verify": (lambda x: [x.certificate.code], everyone(OK), None),
+    "courses_admin_progress_csv": (lambda x: [x.open_course.id], only({EDITOR, STAFF}), None),
+    "course_listing:index": (lambda x: [], only({EDITOR, STAFF}), None),
+    "course_listing:index_results": (lambda x: [], only({EDITOR, STAFF}), None),
+    "tier_exemptions:add": (lambda x: [], only({STAFF}), None),
+    # mentorship: one's own bookings, notes, goals, messages and calendar
+    "mentorship:home": (lambda x: [], signed_in(OK), None),
+    "mentorship:mentor": (lambda x: [x.users[ASSIGNED].mentor_profile.pk], signed_in(OK), None),
+    "mentorship:book": (
+        lambda x: ([x.users[ASSIGNED].mentor_profile.pk], x.free_slot_query),
+        {**signed_in(DENIED), OWNER: OK},  # an expert takes only her assigned mentees
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+    ),
+    "mentorship:bookings": (lambda x: [], signed_in(OK), None),
+    "mentorship:booking": (lambda x: [x.booking.pk], only({OWNER, ASSIGNED}), None),
+    "mentorship:booking_ics": (lambda x: [x.booking.pk], only({OWNER, ASSIGNED}), None),
+    "mentorship:reschedule": (
+        lambda x: [x.booking.pk],
+        {**only({OWNER}), ASSIGNED: REDIRECT},  # the mentor proposes a time instead
+        [ANON, OTHER, MENTOR, EDITOR, STAFF],
+    ),
+    "mentorship:cancel": (
+        lambda x: [x.booking.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, EDITOR, STAFF],
+    ),
+    "mentorship:propose": (
+        lambda x: [x.booking.pk],
+        {**only({ASSIGNED}), OWNER: REDIRECT},  # the mentee is sent back to the session
+        [ANON, OWNER, OTHER, MENTOR, EDITOR, STAFF],
+    ),
+    "mentorship:attendance": (
+        lambda x: [x.booking.pk],
+        signed_in(NO_GET),
+        [ANON, OWNER, OTHER, MENTOR, EDITOR, STAFF],
+    ),
+    "mentorship:add_note": (
+        lambda x: [x.booking.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, EDITOR, STAFF],
+    ),
+    "mentorship:add_action_item": (
+        lambda x: [x.booking.pk],
+        signed_in(NO_GET),
+        [ANON, OWNER, OTHER, MENTOR, EDITOR, STAFF],
+    ),
+    "mentorship:accept_proposal": (
+        lambda x: [x.proposal.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+    ),
+    "mentorship:decline_proposal": (
+        lambda x: [x.proposal.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+    ),
+    "mentorship:goals": (lambda x: [], signed_in(OK), None),
+    "mentorship:goal": (
+        lambda x: [x.goal.pk],
+        only({OWNER, ASSIGNED, STAFF}),
+        [ANON, OTHER, MENTOR, EDITOR],
+    ),
+    "mentorship:threads": (lambda x: [], signed_in(OK), None),
+    "mentorship:thread": (
+        lambda x: [x.thread.pk],
+        only({OWNER, ASSIGNED}),
+        [ANON, OTHER, MENTOR, EDITOR, STAFF],
+    ),
+    "mentorship:thread_with": (
+        lambda x: [x.users[ASSIGNED].pk],
+        {**signed_in(DENIED), OWNER: REDIRECT},
+        None,
+    ),
+    "mentorship:calendar": (lambda x: [], signed_in(OK), None),
+    # The secret address is the credential: calendar apps fetch it without a session.
+    "mentorship:feed": (lambda x: [x.feed.token], everyone(OK), None),
+    "mentorship:agenda": (lambda x: [], only({MENTOR, ASSIGNED}), None),
+    "mentorship:availability": (lambda x: [], only({MENTOR, ASSIGNED}), None),
+    "mentorship:delete_override": (
+        lambda x: [x.override.pk],
+        {**signed_in(DENIED), MENTOR: NO_GET, ASSIGNED: NO_GET},
+        [ANON, OWNER, OTHER, MENTOR, EDITOR, STAFF],
+    ),
+    "mentorship:mentees": (lambda x: [], only({MENTOR, ASSIGNED}), None),
+    "mentorship:mentee": (lambda x: [x.owner.pk], only({ASSIGNED, STAFF}), None),
+    "mentorship:staff": (lambda x: [], only({STAFF}), None),
+    "mentorship:staff_assignments": (
+        lambda x: [],
+        only({STAFF}),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
+    ),
+    "mentorship:end_assignment": (
+        lambda x: [x.assignment.pk],
+        {**signed_in(DENIED), STAFF: NO_GET},
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
+    ),
+}
+
+# Project URLs swept by other tests, with the reason.
+ELSEWHERE = {
+    "wagtail_serve": "page gating by role: tests/courses/test_gating.py",
+    "bench/ping/": "exists only with ACADEMY_BENCH_URLS=1",
+    "cms/login/": "redirects to the academy login: tests/academy/test_roles.py",
+    "_util/login/": "redirects to the academy login: tests/academy/test_roles.py",
+}
+
+
+def _project_urls():
+    """(key, pattern) of every URL whose view is the project's, or a page or page helper."""
+
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                ns = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+                continue
+            callback = pattern.callback
+            module = getattr(getattr(callback, "view_class", callback), "__module__", "")
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            path = prefix + str(pattern.pattern)
+            if module.split(".")[0] in PROJECT_APPS or name in SPECS or name in ELSEWHERE:
+                yield name or path, path
+
+    return dict(walk(get_resolver().url_patterns))
+
+
+def test_every_project_url_has_a_declared_expectation():
+    undeclared = sorted(key for key in _project_urls() if key not in SPECS and key not in ELSEWHERE)
+    assert undeclared == [], f"declare who may use these URLs in {__file__}: {undeclared}"
+
+
+def outcome(response, signed_in):
+    """What the visitor got, in the words of the table above."""
+    status = response.status_code
+    if status in (200, 202, 206):  # 202: a certificate still being made
+        return OK
+    if status in (403, 404):
+        return DENIED
+    if status == 405:
+        return NO_GET
+    if status in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith("/accounts/login/"):
+            return DENIED if signed_in else LOGIN
+        if (
+            signed_in
+            and location.startswith("/cms/")
+            and response.wsgi_request.path.startswith("/cms/")
+        ):
+            return DENIED  # Wagtail's "you do not have permission" back to the admin
+        return REDIRECT
+    return f"HTTP {status}"
+
+
+@pytest.fixture
+def world(home_page):
+    return w.build(home_page)
+
+
+def snapshot():
+    """Every row of the project's tables: a refused POST must leave them as they were."""
+    from django.apps import apps
+
+    rows = {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+    for row in rows["academy.User"]:
+        row.pop("last_login")  # logging in to try is not the POST's doing
+    return rows
+
+
+def log_in_as(client, world, role):
+    client.logout()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    return user is not None
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_each_role_gets_only_what_it_should(client, world, name):
+    args_of, expected, refused_posts, *post_data = SPECS[name]
+    args = args_of(world)
+    args, query = args if isinstance(args, tuple) else (args, "")
+    url = reverse(name, args=args)
+    seen = {}
+    for role in ROLES:
+        signed_in = log_in_as(client, world, role)
+        seen[role] = outcome(client.get(url + query), signed_in)
+    wrong = {role: (seen[role], expected[role]) for role in ROLES if seen[role] != expected[role]}
+    assert not wrong, f"{url}: role → (got, expected) {wrong}"
+    before = snapshot()
+    for role in refused_posts or []:
+        signed_in = log_in_as(client, world, role)
+        response = client.post(url, post_data[0] if post_data else {})
+        assert outcome(response, signed_in) in (DENIED, LOGIN, REDIRECT, "HTTP 400"), (
+            url,
+            role,
+            response.status_code,
+        )
+        assert snapshot() == before, f"{role} changed data through POST {url}"

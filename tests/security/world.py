@@ -1,0 +1,125 @@
+"""A small academy in which every object belongs to somebody.
+
+Shopkeeper A ("owner") studies an open beginner course, holds its certificate,
+and is mentored by an assigned expert ("assigned") with bookings, notes, goals,
+a message thread and a calendar feed. Shopkeeper B ("other"), an unassigned
+mentor, an editor and a program-staff member own none of it.
+"""
+
+from datetime import datetime, time, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.http import urlencode
+from wagtail.images.utils import generate_signature
+
+from academy import roles
+from academy.models import MentorKind
+from courses.models import Certificate
+from mentorship.models import (
+    AvailabilityOverride,
+    CalendarFeed,
+    Goal,
+    RescheduleProposal,
+    SessionNote,
+    Thread,
+)
+from tests.academy.factories import shopkeeper, staff
+from tests.courses import factories as courses
+from tests.courses import files
+from tests.mentorship.factories import AssignmentFactory, make_booking, open_mentor
+
+ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF = (
+    "anonymous",
+    "shopkeeper A",
+    "shopkeeper B",
+    "mentor not assigned",
+    "mentor assigned",
+    "editor",
+    "program staff",
+)
+ROLES = [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF]
+
+
+def build(home_page):
+    tree = courses.academy(home_page)
+    doc, img, media = files.document(), files.image(), files.audio()
+    open_course = courses.course(
+        tree.beginner, "open", lessons=1, bodies={1: files.body_with_files(doc, img, media)}
+    )
+    open_course.cover_image = img
+    open_course.save_revision().publish()
+    # A required intermediate course nobody finished keeps the advanced tier locked.
+    courses.course(tree.intermediate, "growing-sales", lessons=1)
+    locked_course = courses.course(
+        tree.advanced, "locked", lessons=1, bodies={1: files.body_with_files(doc, img, media)}
+    )
+    owner, other = shopkeeper(), shopkeeper()
+    courses.complete(owner, open_course)
+    certificate = Certificate.objects.filter(user=owner).first()
+
+    assigned_profile = open_mentor(kind=MentorKind.EXPERT)
+    unassigned_profile = open_mentor(kind=MentorKind.EXPERT)
+    assignment = AssignmentFactory(mentor=assigned_profile.user, mentee=owner)
+    now = timezone.now()
+    booking = make_booking(assigned_profile, owner, start=now + timedelta(days=3))
+    past = make_booking(assigned_profile, owner, start=now - timedelta(days=3))
+    SessionNote.objects.create(
+        booking=past, author=assigned_profile.user, body="导师私人笔记", visibility="private"
+    )
+    proposal = RescheduleProposal.objects.create(
+        booking=booking,
+        proposed_by=assigned_profile.user,
+        start=booking.start + timedelta(days=1),
+        end=booking.end + timedelta(days=1),
+        reason="临时有事",
+    )
+    goal = Goal.objects.create(
+        mentee=owner, title="每周新增 3 位客户", target_value=3, created_by=owner
+    )
+    thread = Thread.objects.create(mentor=assigned_profile.user, mentee=owner)
+    feed = CalendarFeed.objects.create(user=owner)
+    override = AvailabilityOverride.objects.create(
+        schedule=assigned_profile.schedule,
+        kind="off",
+        first_day=(now + timedelta(days=10)).date(),
+        last_day=(now + timedelta(days=10)).date(),
+    )
+    users = {
+        ANON: None,
+        OWNER: owner,
+        OTHER: other,
+        MENTOR: unassigned_profile.user,
+        ASSIGNED: assigned_profile.user,
+        EDITOR: staff(roles.EDITOR),
+        STAFF: staff(roles.PROGRAM_STAFF),
+    }
+    return SimpleNamespace(
+        users=users,
+        open_course=open_course,
+        open_lesson=courses.lessons_of(open_course)[0],
+        locked_course=locked_course,
+        locked_lesson=courses.lessons_of(locked_course)[0],
+        doc=doc,
+        img=img,
+        media=media,
+        certificate=certificate,
+        cover_signature=generate_signature(img.id, "fill-640x360"),
+        booking=booking,
+        proposal=proposal,
+        goal=goal,
+        thread=thread,
+        feed=feed,
+        override=override,
+        owner=owner,
+        assignment=assignment,
+        free_slot_query="?"
+        + urlencode({"start": _tomorrow_at_ten_shanghai().isoformat(), "minutes": 60}),
+    )
+
+
+def _tomorrow_at_ten_shanghai():
+    zone = ZoneInfo("Asia/Shanghai")
+    day = timezone.now().astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(day, time(10, 0), tzinfo=zone)
