@@ -5,10 +5,12 @@ automatically, and this test fails until its expectation is declared below.
 Outcomes: OK (the content), LOGIN (sent to log in), DENIED (403 or 404, or
 Wagtail's redirect of a signed-in user without admin access), REDIRECT
 (elsewhere), NO_GET (a POST-only action answering 405). POST-only actions are
-also posted to by every role that must not use them.
+also posted to by every role that must not use them, and without a CSRF token
+by one that may.
 """
 
 import pytest
+from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from tests.security import world as w
@@ -297,3 +299,12 @@ def test_each_role_gets_only_what_it_should(client, world, name):
             response.status_code,
         )
         assert snapshot() == before, f"{role} changed data through POST {url}"
+    if refused_posts:
+        # Even a role that may use the action is refused without the CSRF token.
+        allowed = [role for role in ROLES if role not in refused_posts]
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(world.users[allowed[0]])
+        response = client.post(url, post_data[0] if post_data else {"reason": "x"})
+        assert response.status_code == 403, (url, allowed[0], "without CSRF token")
+        assert b"CSRF" in response.content  # refused by the CSRF check, not by the view
+        assert snapshot() == before
