@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.models import MentorProfile
+from academy.ratelimits import too_many
 from mentorship import access, choices, ics, selectors, services, slots
 from mentorship.errors import REFUSAL_MESSAGES, BookingError, NotAllowed, refused
 from mentorship.forms import BookingForm, CancelForm, ProposeForm, parse_instant
@@ -161,7 +162,10 @@ def book(request, pk):
     error, status = None, 200
     if request.method == "POST":
         form = BookingForm(request.POST)
-        if form.is_valid():
+        if too_many(request, "booking"):
+            form.is_valid()  # keeps the chosen time on the page
+            error, status = _("Too many booking attempts. Please wait a while and try again."), 429
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 booking = services.book_session(
