@@ -107,3 +107,27 @@ def test_rich_text_from_editors_is_sanitised(html, kept):
     assert kept in stored
     for dangerous in ("<script", "javascript:", "onclick", "onerror", "<img"):
         assert dangerous not in stored
+
+
+def test_quiz_answers_are_never_echoed_raw(client, home_page):
+    from courses.models import QuizAttempt
+    from tests.academy.factories import shopkeeper
+    from tests.courses import factories as courses
+
+    tree = courses.academy(home_page)
+    course = courses.course(tree.beginner, "xss-quiz", lessons=1, quiz=True)
+    quiz = courses.quiz_of(course)
+    user = shopkeeper()
+    courses.services.enrol(user, course)
+    client.force_login(user)
+    answers = courses.answers(quiz)
+    first = next(iter(answers))
+    answers[first] = [payload("q1")]
+    data = courses.post_data(quiz, answers)
+    data[f"q-{payload('q2')}"] = payload("q3")
+    response = client.post(quiz.url, data)
+    page = response.content.decode()
+    for marker in ("q1", "q2", "q3"):
+        assert f"<script>{marker}" not in page
+        assert f"<svg onload={marker}" not in page
+    assert not QuizAttempt.objects.filter(user=user).exists()
