@@ -12,6 +12,11 @@ moment; "mixed" rounds post 30/45/60-minute requests at three start times that
 all overlap. It prints successes (302), conflicts (409 "just taken"), other
 answers and errors per round, then checks the database: exactly one booking per
 round is expected, and no errors.
+
+With ``--spread N`` there is a single round instead: the ``--requests``
+shopkeepers aim at N different slots of the mentor at once (requests spread
+evenly over them); exactly N bookings must succeed. ``--json`` prints the
+figures as one JSON line (the benchmark suite reads it).
 """
 
 import argparse
@@ -59,6 +64,7 @@ def prepare(requests):
     """A star mentor open around the clock and ``requests`` shopkeepers, with sessions."""
     from datetime import time as clock
 
+    from django.conf import settings
     from django.contrib.auth.models import Group
     from django.test import Client
 
@@ -99,7 +105,7 @@ def prepare(requests):
             )
         client = Client()
         client.force_login(user)
-        cookies.append(client.cookies["sessionid"].value)
+        cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     return profile, schedule, cookies
 
 
@@ -146,12 +152,20 @@ def start_server(database_url, workers):
 
 def form_for(base, cookie, path, start, minutes):
     import requests
+    from django.conf import settings
 
     session = requests.Session()
-    session.cookies.set("sessionid", cookie)
-    page = session.get(
+    # Behind a TLS proxy the server sees HTTPS: say so, and name the page the form came from.
+    https_base = base.replace("http://", "https://", 1)
+    session.headers.update({"X-Forwarded-Proto": "https", "Referer": https_base + path})
+    session.cookies.set(settings.SESSION_COOKIE_NAME, cookie)
+    response = session.get(
         base + path, params={"start": start.isoformat(), "minutes": minutes}, timeout=30
-    ).text
+    )
+    # Secure cookies are not sent back over plain loopback HTTP by the client: re-add them.
+    for name, value in response.cookies.items():
+        session.cookies.set(name, value)
+    page = response.text
     fields = dict(
         re.findall(r'name="(csrfmiddlewaretoken|start|minutes|token)" value="([^"]*)"', page)
     )
@@ -180,6 +194,78 @@ def burst(base, path, prepared):
     return results
 
 
+def free_starts(schedule, profile, count, gap_hours=2):
+    """``count`` free hour-long slots at least ``gap_hours`` apart, from tomorrow on."""
+    from django.utils import timezone
+
+    from mentorship import selectors, slots
+
+    now = timezone.now()
+    calendar = selectors.load_period_calendar(schedule, profile, None, now=now)
+    starts = []
+    for slot in slots.free_slots(calendar, 60, now, start=now + timedelta(days=1)):
+        if slot.start.minute == 0 and (
+            not starts or slot.start >= starts[-1] + timedelta(hours=gap_hours)
+        ):
+            starts.append(slot.start)
+            if len(starts) == count:
+                return starts
+    raise SystemExit(f"the mentor has fewer than {count} free slots left")
+
+
+def spread(args, base, path, profile, schedule, cookies):
+    """All requests at once, aimed at ``args.spread`` slots: exactly that many may win."""
+    import json
+
+    from mentorship.models import Booking
+
+    starts = free_starts(schedule, profile, args.spread)
+    prepared = [
+        form_for(base, cookie, path, starts[i % len(starts)], 60)
+        for i, cookie in enumerate(cookies)
+    ]
+    started = time.perf_counter()
+    results = burst(base, path, prepared)
+    elapsed = time.perf_counter() - started
+    counts = {"success": 0, "conflict": 0, "other": 0, "error": 0}
+    for status, _seconds in results:
+        if status == 302:
+            counts["success"] += 1
+        elif status == 409:
+            counts["conflict"] += 1
+        elif isinstance(status, int) and status < 500:
+            counts["other"] += 1
+        else:
+            counts["error"] += 1
+    stored = sum(
+        Booking.objects.filter(
+            mentor=profile.user, status="confirmed", start__lt=s + timedelta(hours=1), end__gt=s
+        ).count()
+        for s in starts
+    )
+    latencies = sorted(seconds for _status, seconds in results)
+    figures = {
+        "requests": len(results),
+        "slots": len(starts),
+        **counts,
+        "stored": stored,
+        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000),
+        "seconds": round(elapsed, 2),
+    }
+    ok = stored == len(starts) == counts["success"] and counts["error"] == counts["other"] == 0
+    figures["ok"] = ok
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print(
+            f"{figures['requests']} requests at {figures['slots']} slots: success "
+            f"{counts['success']}, conflict {counts['conflict']}, other {counts['other']}, "
+            f"errors {counts['error']}, bookings stored {stored}; p95 {figures['p95_ms']} ms"
+        )
+        print("OK: exactly one booking per slot, no errors" if ok else "UNEXPECTED RESULT")
+    return 0 if ok else 1
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
@@ -188,6 +274,8 @@ def main():
     parser.add_argument("--slots", type=int, default=5, help="rounds at one start time")
     parser.add_argument("--mixed", type=int, default=3, help="rounds of overlapping 30/45/60")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--spread", type=int, help="one round aimed at this many slots")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("booking_burst needs PostgreSQL (--database-url postgres://...)")
@@ -206,11 +294,14 @@ def main():
     if base is None:
         process, base = start_server(args.database_url, args.workers)
     path = reverse("mentorship:book", args=[profile.pk])
-    print(
-        f"server {base} ({'started here' if process else 'given'}), database {args.database_url}, "
-        f"{args.requests} concurrent requests per round"
-    )
+    if not args.json:
+        print(
+            f"server {base} ({'started here' if process else 'given'}), "
+            f"database {args.database_url}, {args.requests} concurrent requests per round"
+        )
     try:
+        if args.spread:
+            return spread(args, base, path, profile, schedule, cookies)
         # Rounds at times nobody has booked yet, a day apart so runs can repeat.
         now = timezone.now()
         calendar = selectors.load_period_calendar(schedule, profile, None, now=now)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import harness  # noqa: E402
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 BULK_SHOP_ID_BASE = 30_000_000
 BATCH = 50_000
 
@@ -72,12 +72,26 @@ def ensure(name, shopkeepers):
     harness.manage(env, "seed_academy", "--allow-production", "--shopkeepers", "0")
     import subprocess
 
-    subprocess.run(
-        [sys.executable, __file__, "--load", name, str(shopkeepers)],
+    # The shopkeepers first; then every app's rows at once, each loader in a process of its own.
+    firsts = subprocess.run(
+        [sys.executable, __file__, "--load", "shopkeepers", str(shopkeepers)],
         env=env,
         cwd=ROOT,
         check=True,
-    )
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout.split()[-2:]
+    loaders = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--load", loader.__name__, str(shopkeepers), *firsts],
+            env=env,
+            cwd=ROOT,
+        )
+        for loader in LOADERS
+    ]
+    failed = [p.args[3] for p in loaders if p.wait() != 0]
+    if failed:
+        raise SystemExit(f"dataset {name}: loading failed in {', '.join(failed)}")
     import psycopg
 
     with psycopg.connect(harness.database_url(name), autocommit=True) as conn:
@@ -226,12 +240,181 @@ def load_shopkeepers(cursor, count):
     return first_user, first_profile
 
 
-# Apps add functions ``loader(cursor, count, first_user, first_profile)`` here to
-# load their rows in proportion to the shopkeepers.
-LOADERS = []
+def _rows_in_batches(count, make_rows):
+    for start in range(0, count, BATCH):
+        yield from make_rows(range(start, min(count, start + BATCH)))
 
 
-def load(count):
+def load_learning(cursor, count, first_user, first_profile):
+    """Two enrolments and five lesson-progress rows per shopkeeper, in the demo courses."""
+    from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress
+
+    courses = []
+    for course in CoursePage.objects.live().order_by("path"):
+        lessons = list(
+            LessonPage.objects.live().child_of(course).order_by("path").values_list("id", "title")
+        )
+        if lessons:
+            courses.append((course.id, course.title, lessons))
+    if len(courses) < 2:
+        harness.log("  learning: fewer than two demo courses with lessons, nothing loaded")
+        return
+    now = datetime.now(UTC)
+    rng = random.Random(11)
+    first_enrolment = _next_id(cursor, Enrolment._meta.db_table)
+    first_progress = _next_id(cursor, LessonProgress._meta.db_table)
+    enrolments, progress = [], []
+    for i in range(count):
+        user = first_user + i
+        chosen = (courses[i % len(courses)], courses[(i + 1) % len(courses)])
+        started = now - timedelta(days=rng.randint(2, 300))
+        lessons = [(course, lesson) for course in chosen for lesson in course[2]][:5]
+        for n, (course_id, course_title, course_lessons) in enumerate(chosen):
+            # The first four lessons are complete, the fifth in progress.
+            done = [lesson for (c, lesson) in lessons[:4] if c[0] == course_id]
+            completed = started + timedelta(days=1) if len(done) == len(course_lessons) else None
+            enrolments.append(
+                (
+                    first_enrolment + 2 * i + n,
+                    user,
+                    course_id,
+                    course_title,
+                    started,
+                    started + timedelta(hours=12),
+                    done[-1][0] if done else None,
+                    None,
+                    completed,
+                )
+            )
+        for n, (course, (lesson_id, lesson_title)) in enumerate(lessons):
+            progress.append(
+                (
+                    first_progress + 5 * i + n,
+                    user,
+                    lesson_id,
+                    course[0],
+                    lesson_title,
+                    started,
+                    started + timedelta(hours=n),
+                    0,
+                    started + timedelta(hours=n) if n < 4 else None,
+                )
+            )
+        if len(progress) >= BATCH or i == count - 1:
+            _copy(
+                cursor,
+                Enrolment._meta.db_table,
+                [
+                    "id",
+                    "user_id",
+                    "course_id",
+                    "course_title",
+                    "enrolled_at",
+                    "last_seen_at",
+                    "last_lesson_id",
+                    "quiz_passed_at",
+                    "completed_at",
+                ],
+                enrolments,
+            )
+            _copy(
+                cursor,
+                LessonProgress._meta.db_table,
+                [
+                    "id",
+                    "user_id",
+                    "lesson_id",
+                    "course_id",
+                    "lesson_title",
+                    "started_at",
+                    "updated_at",
+                    "position_seconds",
+                    "completed_at",
+                ],
+                progress,
+            )
+            enrolments, progress = [], []
+            if (i + 1) % (BATCH * 2) < 10 or i == count - 1:
+                harness.log(f"  learning: {i + 1:,}/{count:,} shopkeepers")
+    for model in (Enrolment, LessonProgress):
+        _reset_sequence(cursor, model._meta.db_table)
+
+
+def load_bookings(cursor, count, first_user, first_profile):
+    """One past, attended one-on-one session per shopkeeper, shared among the demo mentors."""
+    import uuid
+
+    from academy.models import MentorProfile
+    from mentorship.models import Booking
+
+    active = MentorProfile.objects.filter(is_active=True).order_by("id")
+    mentors = list(active.values_list("user_id", flat=True))
+    if not mentors:
+        return
+    # An hour and a half apart, before the demo's own sessions: no mentor or mentee overlaps.
+    cursor.execute(f"SELECT MIN(start) FROM {Booking._meta.db_table}")  # noqa: S608
+    earliest = cursor.fetchone()[0] or datetime.now(UTC)
+    anchor = (min(earliest, datetime.now(UTC)) - timedelta(days=1)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    first_booking = _next_id(cursor, Booking._meta.db_table)
+    now = datetime.now(UTC)
+    columns = [
+        "id",
+        "uid",
+        "mentor_id",
+        "mentee_id",
+        "start",
+        "end",
+        "blocked_start",
+        "blocked_end",
+        "status",
+        "agenda",
+        "sequence",
+        "idempotency_key",
+        "created_at",
+        "updated_at",
+        "attendance_marked_at",
+        "cancel_reason",
+        "cancel_note",
+    ]
+
+    def rows(indices):
+        for i in indices:
+            start = anchor - timedelta(minutes=90 * (i // len(mentors) + 1))
+            end = start + timedelta(hours=1)
+            yield (
+                first_booking + i,
+                uuid.uuid4(),
+                mentors[i % len(mentors)],
+                first_user + i,
+                start,
+                end,
+                start,
+                end,
+                "attended",
+                "想请教怎么带新人",
+                0,
+                "",
+                start - timedelta(days=3),
+                end,
+                end,
+                "",
+                "",
+            )
+
+    _copy(cursor, Booking._meta.db_table, columns, _rows_in_batches(count, rows))
+    _reset_sequence(cursor, Booking._meta.db_table)
+    harness.log(f"  bookings: {count:,} with {len(mentors)} mentors ({datetime.now(UTC) - now})")
+
+
+# Functions ``loader(cursor, count, first_user, first_profile)`` that load rows in
+# proportion to the shopkeepers, after them.
+LOADERS = [load_learning, load_bookings]
+
+
+def load(what, count, firsts):
+    """Load the shopkeepers (and print the first ids) or one loader's rows, in one transaction."""
     import django
 
     django.setup()
@@ -239,14 +422,21 @@ def load(count):
 
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
-        first_user, first_profile = load_shopkeepers(raw, count)
-        for loader in LOADERS:
-            loader(raw, count, first_user, first_profile)
+        # The rows are consistent by construction: skip the per-row foreign-key triggers,
+        # which PostgreSQL would otherwise queue for millions of rows until COMMIT.
+        # Unique and exclusion constraints (indexes) still hold.
+        raw.execute("SET LOCAL session_replication_role = replica")
+        if what == "shopkeepers":
+            first_user, first_profile = load_shopkeepers(raw, count)
+            print(first_user, first_profile)
+        else:
+            loader = {loader.__name__: loader for loader in LOADERS}[what]
+            loader(raw, count, *firsts)
 
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
     if sys.argv[1] == "--load":
-        load(int(sys.argv[3]))
+        load(sys.argv[2], int(sys.argv[3]), [int(n) for n in sys.argv[4:]])
     else:
         ensure(sys.argv[1], int(sys.argv[2]))

@@ -26,7 +26,9 @@ SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or "bench-" + secrets.token_urls
 
 
 def log(message):
-    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True)
+    print(
+        f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True
+    )
 
 
 def ensure_wrk():

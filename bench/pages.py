@@ -64,11 +64,13 @@ def _static_url():
 
 
 def _slot_picker_url():
-    try:
-        from mentorship import bench_urls
-    except ImportError:
-        return None
-    return bench_urls.slot_picker_url()
+    """The demo mentor's page, where a mentee picks a free slot."""
+    from django.urls import reverse
+
+    from academy.models import MentorProfile
+
+    profile = MentorProfile.objects.filter(user__email="mentor@example.com").first()
+    return reverse("mentorship:mentor", args=[profile.pk]) if profile else None
 
 
 def _cohort_url():

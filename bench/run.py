@@ -31,8 +31,35 @@ LOGGED_IN_TARGET = 0.20
 QUERY_TARGET = 15
 GROWTH_TARGET = 1.5
 
-# Apps add (name, function(stack, env) -> dict of figures) for concurrency bursts.
-BURSTS = []
+
+def _script_burst(script, *args, expect=None):
+    """A burst script run against the stack's database (and server); it prints one JSON line."""
+
+    def run(stack, env):
+        command = [sys.executable, str(ROOT / "bench" / script), "--json", *args]
+        command = [part.format(url=stack.url, database=env["DATABASE_URL"]) for part in command]
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        if not lines:
+            return {"ok": False, "failed": (done.stderr or done.stdout).strip()[-300:]}
+        return json.loads(lines[-1])
+
+    return run
+
+
+# (name, function(stack, env) -> dict of figures with "ok") for the concurrency bursts.
+BURSTS = [
+    (
+        "200 bookings at 20 slots of one mentor (20 must succeed)",
+        _script_burst(
+            "booking_burst.py",
+            "--url={url}",
+            "--database-url={database}",
+            "--requests=200",
+            "--spread=20",
+        ),
+    ),
+]
 
 
 def measure_dataset(size, args):
@@ -136,15 +163,20 @@ def table(results, sizes, args):
                     f"- {page_name}: {ratio:.0%} of the minimal view's throughput, "
                     f"{(target - ratio) * 100:.0f} points under the {target:.0%} target."
                 )
-    out = ["\n".join(lines), ""]
+    out = ["\n".join(lines), "", "| burst | shopkeepers | figures | target |", "|---|---|---|---|"]
+    for size in sizes:
+        for burst_name, figures in results[size]["bursts"].items():
+            shown = ", ".join(f"{k} {v}" for k, v in figures.items() if k != "ok")
+            out.append(f"| {burst_name} | {size:,} | {shown} | {verdict(figures.get('ok'), '')} |")
+            if not figures.get("ok"):
+                notes.append(f"- burst {burst_name} with {size:,} shopkeepers: {shown}")
+    out.append("")
     for size in sizes:
         memory = results[size]["memory"]
         out.append(
             f"Peak RSS with {size:,} shopkeepers: web worker {memory['web worker']:.0f} MB, "
             f"Celery worker {memory['celery worker']:.0f} MB."
         )
-        for burst_name, figures in results[size]["bursts"].items():
-            out.append(f"Burst with {size:,} shopkeepers — {burst_name}: {figures}")
     if notes:
         out += ["", "Targets missed:", *notes]
     out += [
