@@ -6,6 +6,7 @@ queue behind the lock, re-check, and find the work already done.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -90,13 +91,30 @@ def enrol(user, course):
     return enrolment, created
 
 
+# Re-reading the same lesson moves "last studied" forward at most this often.
+VISIT_GRANULARITY = timedelta(minutes=5)
+
+
 def record_lesson_visit(user, lesson):
-    """Remember the lesson a learner opened, so 继续学习 resumes there."""
+    """Remember the lesson a learner opened, so 继续学习 resumes there.
+
+    The enrolment already loaded for the gating check tells whether anything
+    would change: a reader going back and forth costs no write per page view.
+    """
     course = lesson.get_course()
-    if course is not None:
-        Enrolment.objects.filter(user=user, course_id=course.id).update(
-            last_lesson=lesson, last_seen_at=timezone.now()
-        )
+    if course is None:
+        return
+    now = timezone.now()
+    known = access.learner_state(user).enrolments.get(course.id)
+    if (
+        known is not None
+        and known.last_lesson_id == lesson.id
+        and known.last_seen_at >= now - VISIT_GRANULARITY
+    ):
+        return
+    Enrolment.objects.filter(user=user, course_id=course.id).update(
+        last_lesson=lesson, last_seen_at=now
+    )
 
 
 def record_lesson_complete(user, lesson):

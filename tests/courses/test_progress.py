@@ -82,6 +82,24 @@ def test_resume_returns_to_the_lesson_left_open(client, course, user):
     assert "/academy/beginner/how-to-share/lesson-3/" in page
 
 
+def test_rereading_a_lesson_writes_nothing_until_minutes_pass(client, course, user):
+    services.enrol(user, course)
+    lessons = factories.lessons_of(course)
+    client.get(lessons[1].url)
+    enrolment = Enrolment.objects.get(user=user, course=course)
+    assert enrolment.last_lesson_id == lessons[1].id
+    first_seen = enrolment.last_seen_at
+    client.get(lessons[1].url)
+    assert Enrolment.objects.get(pk=enrolment.pk).last_seen_at == first_seen
+    # Another lesson is remembered at once; the same one again after a while.
+    client.get(lessons[2].url)
+    assert Enrolment.objects.get(pk=enrolment.pk).last_lesson_id == lessons[2].id
+    an_hour_ago = first_seen - services.VISIT_GRANULARITY * 12
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_seen_at=an_hour_ago)
+    client.get(lessons[2].url)
+    assert Enrolment.objects.get(pk=enrolment.pk).last_seen_at > an_hour_ago
+
+
 def test_player_position_is_kept_and_resumed(client, academy, user):
     from tests.courses import files
 
