@@ -7,9 +7,10 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Academy")
 
     def ready(self):
-        from academy import pagecache, sections, views
+        from academy import pagecache, sections, usercache, views
 
         pagecache.connect_signals()
+        usercache.connect_signals()
 
         sections.register(
             sections.DASHBOARD,

@@ -1,6 +1,6 @@
 from functools import cache
 
-from academy import roles
+from academy import roles, usercache
 from academy.models import Notification
 
 
@@ -12,6 +12,10 @@ def academy(request):
 
     @cache
     def unread():
-        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+        return usercache.get(
+            "unread",
+            user.pk,
+            lambda: Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        )
 
     return {"academy_roles": lambda: roles.role_names(user), "unread_notifications": unread}

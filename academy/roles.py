@@ -25,12 +25,17 @@ LABELS = {
 
 
 def role_names(user):
-    """The role names of a user, read once per request object."""
+    """The role names of a user: once per request object, and kept in the cache a minute."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_academy_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        from academy import usercache
+
+        names = usercache.get(
+            "roles", user.pk, lambda: sorted(user.groups.values_list("name", flat=True))
+        )
+        cached = frozenset(names)
         if user.is_superuser:
             cached |= {ADMINISTRATOR}
         user._academy_roles = cached

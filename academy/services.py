@@ -134,4 +134,7 @@ def mark_notifications_read(user, ids=None):
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(id__in=ids)
+    from academy import usercache
+
+    usercache.forget("unread", user.pk)
     return qs.update(read_at=timezone.now())

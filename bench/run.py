@@ -62,7 +62,7 @@ BURSTS = [
 ]
 
 
-def measure_dataset(size, args, bursts=True):
+def measure_dataset(size, args, with_bursts=True):
     name = f"academy_bench_{size}"
     dataset.ensure(name, size)
     data_dir = harness.make_data_dir()
@@ -99,7 +99,7 @@ def measure_dataset(size, args, bursts=True):
             harness.log(f"{size:>9,} {page_name}: {rps:.0f} req/s, p95 {p95:.1f} ms")
             rows[page_name] = {**page, "wrk": figures}
         bursts = {}
-        for burst_name, burst in BURSTS if bursts else []:
+        for burst_name, burst in BURSTS if with_bursts else []:
             bursts[burst_name] = burst(stack, env)
         memory = {
             "web worker": stack.peak_rss_mb("web"),
@@ -202,7 +202,7 @@ def main(argv=None):
     harness.ensure_wrk()
     started = time.monotonic()
     # The bursts run once, on the largest dataset: the hardest case, and time for the rest.
-    results = {size: measure_dataset(size, args, bursts=size == sizes[-1]) for size in sizes}
+    results = {size: measure_dataset(size, args, with_bursts=size == sizes[-1]) for size in sizes}
     text = table(results, sizes, args)
     command = (
         "make bench"
