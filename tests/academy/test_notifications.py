@@ -101,7 +101,8 @@ def test_a_dead_broker_costs_one_attempt_not_one_per_notice(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         for number in range(3):
             services.notify(user, key=f"booking:{number}", title="预约成功")
-    assert len(callbacks) == 1  # one kick for the whole transaction
+    kicks = [c for c in callbacks if c is services._kick_email_relay]
+    assert len(kicks) == 1  # one kick for the whole transaction
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(user, key="booking:later", title="预约已改期")
     assert time.monotonic() - started < 3
