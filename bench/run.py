@@ -32,17 +32,23 @@ QUERY_TARGET = 15
 GROWTH_TARGET = 1.5
 
 
-def _script_burst(script, *args, expect=None):
-    """A burst script run against the stack's database (and server); it prints one JSON line."""
+def _script_burst(script, *args):
+    """A burst script run against the stack's database (and server), with its verdict."""
 
     def run(stack, env):
-        command = [sys.executable, str(ROOT / "bench" / script), "--json", *args]
+        command = [sys.executable, str(ROOT / "bench" / script), *args]
         command = [part.format(url=stack.url, database=env["DATABASE_URL"]) for part in command]
         done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-        lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-        if not lines:
-            return {"ok": False, "failed": (done.stderr or done.stdout).strip()[-300:]}
-        return json.loads(lines[-1])
+        lines = [line.strip() for line in done.stdout.splitlines() if line.strip()]
+        figures = [line for line in lines if line.startswith("{")]
+        if figures:
+            return json.loads(figures[-1])
+        # A script without --json: its summary lines, and its own verdict line.
+        summary = [line for line in lines if not line.startswith(("server", "error"))][-3:]
+        return {
+            "ok": done.returncode == 0 and any(line.startswith("OK") for line in lines),
+            "output": " / ".join(summary) or (done.stderr or "").strip()[-300:],
+        }
 
     return run
 
@@ -57,6 +63,7 @@ BURSTS = [
             "--database-url={database}",
             "--requests=200",
             "--spread=20",
+            "--json",
         ),
     ),
 ]
@@ -211,12 +218,27 @@ def main(argv=None):
     )
     print(text)
     elapsed = time.monotonic() - started
-    (ROOT / "bench" / "RESULTS.md").write_text(
-        "# Benchmark results\n\n"
+    section = (
+        f"{BEGIN}\n## make bench\n\n"
         f"Command: `{command}` ({elapsed / 60:.1f} minutes, {time.strftime('%Y-%m-%d')})\n\n"
-        + text
-        + "\n"
+        f"{text}\n{END}"
     )
+    write_results(ROOT / "bench" / "RESULTS.md", section)
+
+
+BEGIN, END = "<!-- make bench: begin -->", "<!-- make bench: end -->"
+
+
+def write_results(path, section):
+    """Replace the suite's own section of RESULTS.md; the single scripts' sections stay."""
+    old = path.read_text() if path.exists() else "# Benchmark results\n"
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        new = head + section + rest.split(END, 1)[1]
+    else:
+        title, _, body = old.partition("\n")
+        new = f"{title}\n\n{section}\n{body}"
+    path.write_text(new)
 
 
 if __name__ == "__main__":
