@@ -33,9 +33,7 @@ def test_many_admissions_at_once_fill_exactly_the_seats(postgres_db):
     officer = staff(roles.PROGRAM_STAFF)
     cohort = CohortFactory(capacity=SEATS)
     applications = [apply(cohort) for _ in range(ATTEMPTS)]
-    results = run_concurrently(
-        lambda a: services.admit(a, officer), [(a,) for a in applications]
-    )
+    results = run_concurrently(lambda a: services.admit(a, officer), [(a,) for a in applications])
     done, refused, other = split(results)
     assert not other, other
     assert len(done) == SEATS
@@ -51,7 +49,7 @@ def test_admit_or_waitlist_at_once_keeps_capacity_and_a_gapless_waitlist(postgre
     results = run_concurrently(
         lambda a: services.admit_or_waitlist(a, officer), [(a,) for a in applications]
     )
-    done, refused, other = split(results)
+    _done, refused, other = split(results)
     assert not other and not refused, (other, refused)
     assert count(cohort, Status.ADMITTED) == SEATS
     positions = sorted(
