@@ -44,8 +44,9 @@ STAR_LEADER_ANSWERS = {
     "focus": "training",
 }
 # url name → (args from the world [, query], GET expectations, roles refused on POST or
-# None [, data they post, or a function of the world giving it]). A refused POST may answer 403/404, send to log in, send back
-# with a message or refuse the form (400); whatever it answers, no row may change.
+# None [, data they post, or a function of the world giving it]). A refused POST may
+# answer 403/404, send to log in, send back with a message or refuse the form (400);
+# whatever it answers, no row may change.
 SPECS = {
     # academy
     "healthz": (lambda x: [], everyone(OK), None),

@@ -3,8 +3,9 @@
 Shopkeeper A ("owner") studies an open beginner course, holds its certificate,
 and is mentored by an assigned expert ("assigned") with bookings, notes, goals,
 a message thread and a calendar feed. She is also a confirmed member of a Star
-Leader cohort, with the same expert as her guidance expert for its month. Shopkeeper B ("other"), an unassigned
-mentor, an editor and a program-staff member own none of it.
+Leader cohort, with the same expert as her guidance expert for its month.
+Shopkeeper B ("other"), an unassigned mentor, an editor and a program-staff
+member own none of it.
 """
 
 from datetime import datetime, time, timedelta
