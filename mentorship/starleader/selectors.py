@@ -300,3 +300,17 @@ def export(cohort, name):
 
 
 EXPORTS = ["applications", "attendance", "checkins", "members"]
+
+
+def home_context(request, page=None, **kwargs):
+    """The home page's Star Leader section: the page of the next cohort taking applications."""
+    from mentorship.starleader.models import CohortPage
+
+    next_page = (
+        CohortPage.objects.live()
+        .filter(cohort__applications_close_at__gt=timezone.now())
+        .select_related("cohort")
+        .order_by("cohort__number")
+        .first()
+    )
+    return {"next_cohort_page": next_page}

@@ -246,3 +246,29 @@ def test_a_mentor_sees_her_members_and_writes_feedback(client, officer):
     assert response.status_code == 302
     client.force_login(application.applicant)
     assert "目标拆得很清楚" in text(client.get(url("application", application.pk)))
+
+
+def test_cohort_page_shows_the_facts_and_whether_the_visitor_may_apply(client, home_page):
+    from mentorship.starleader.models import CohortPage
+
+    cohort = CohortFactory(number=36, min_level=2)
+    add_session(cohort, title="团队领袖IP：朋友圈人设与故事")
+    page = home_page.add_child(
+        instance=CohortPage(
+            title="聚星领导者计划第36期 · 成都",
+            slug="star-leader-36",
+            cohort=cohort,
+            intro="<p>团队遇到瓶颈的店主</p>",
+        )
+    )
+    page.save_revision().publish()
+    anonymous = text(client.get(page.url))
+    assert "团队遇到瓶颈的店主" in anonymous
+    assert "团队领袖IP：朋友圈人设与故事" in anonymous
+    assert "登录后报名" in anonymous
+    client.force_login(applicant(level=1))
+    assert "V2" in text(client.get(page.url))
+    client.force_login(applicant(level=2))
+    assert url("apply", cohort.pk) in text(client.get(page.url))
+    home = text(client.get("/"))
+    assert "聚星领导者计划第36期 · 成都" in home
