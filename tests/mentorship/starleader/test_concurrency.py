@@ -115,3 +115,21 @@ def test_a_double_submitted_application_is_saved_once(postgres_db):
     assert len(done) == 1
     assert {e.code for e in refused} == {"twice"}
     assert Application.objects.filter(applicant=user).count() == 1
+
+
+def test_two_expiry_runs_at_once_expire_each_offer_once_and_promote_once(postgres_db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    officer = staff(roles.PROGRAM_STAFF)
+    cohort = CohortFactory(capacity=3, offer_hours=1)
+    applications = [apply(cohort) for _ in range(6)]
+    past = timezone.now() - timedelta(hours=2)
+    for application in applications:
+        services.admit_or_waitlist(application, officer, now=past)
+    results = run_concurrently(lambda: services.expire_due_offers(), [()] * 2)
+    assert sum(results) == 3, results  # each offer expired by exactly one run
+    assert count(cohort, Status.EXPIRED) == 3
+    assert count(cohort, Status.ADMITTED) == 3
+    assert ApplicationEvent.objects.filter(to_status=Status.EXPIRED).count() == 3
