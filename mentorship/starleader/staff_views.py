@@ -70,7 +70,6 @@ def dashboard(request, pk):
             "members": selectors.member_rows(cohort),
             "seats_left": selectors.seats_left(cohort),
             "exports": selectors.EXPORTS,
-            "decision_form": DecisionForm(),
         },
     )
 

@@ -6,6 +6,7 @@ calls one service and turns a ``CohortError`` into a message or a form error.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -209,6 +210,7 @@ def mentor_home(request):
     sessions = (
         ClassSession.objects.filter(mentor=user)
         .select_related("cohort")
+        .annotate(present=Count("attendances"))
         .order_by("-starts_at")[:50]
     )
     members = selectors.mentor_members(user)
