@@ -328,7 +328,12 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 # The academy's own actions (see academy/ratelimits.py): "count/period".
-ACADEMY_RATE_LIMITS = {"booking": "20/h"}
+ACADEMY_RATE_LIMITS = {
+    "booking": "20/h",
+    # Guessing a six-digit check-in code must stay hopeless.
+    "starleader-check-in": "20/h",
+    "starleader-apply": "20/h",
+}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -512,7 +517,12 @@ LOGGING = {
 # --- the academy --------------------------------------------------------------------
 
 # Modules whose ``seed(stdout)`` builds the demo academy, in order.
-ACADEMY_SEEDERS = ["academy.demo", "courses.demo", "mentorship.demo"]
+ACADEMY_SEEDERS = [
+    "academy.demo",
+    "courses.demo",
+    "mentorship.demo",
+    "mentorship.starleader.demo",
+]
 # Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)
 ACADEMY_DEMO_PASSWORD = "academy-demo-2026"  # noqa: S105 - demo accounts only (DEBUG)
@@ -546,5 +556,18 @@ CELERY_BEAT_SCHEDULE |= {
     "mentorship-send-message-digests": {
         "task": "mentorship.tasks.send_message_digests",
         "schedule": crontab(minute="*/10"),
+    },
+    # Star Leader Program: offers past their deadline, class reminders, guidance summaries.
+    "starleader-expire-offers": {
+        "task": "mentorship.starleader.tasks.expire_offers",
+        "schedule": crontab(minute="*"),
+    },
+    "starleader-class-reminders": {
+        "task": "mentorship.starleader.tasks.send_class_reminders",
+        "schedule": crontab(minute="*/10"),
+    },
+    "starleader-close-guidance": {
+        "task": "mentorship.starleader.tasks.close_guidance_months",
+        "schedule": crontab(minute=5),
     },
 }

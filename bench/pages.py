@@ -53,7 +53,12 @@ PAGES = {
         lambda: _first_page_url("courses.LessonPage"),
     ),
     "mentor slot picker": ("logged in", "shopkeeper@example.com", lambda: _slot_picker_url()),
-    "cohort page": ("logged in", "shopkeeper@example.com", lambda: _cohort_url()),
+    # The Star Leader cohort pages are Wagtail pages under the home page (/star-leader-N/).
+    "cohort page": (
+        "logged in",
+        "shopkeeper@example.com",
+        lambda: _first_page_url("mentorship.CohortPage"),
+    ),
 }
 
 
@@ -71,14 +76,6 @@ def _slot_picker_url():
 
     profile = MentorProfile.objects.filter(user__email="mentor@example.com").first()
     return reverse("mentorship:mentor", args=[profile.pk]) if profile else None
-
-
-def _cohort_url():
-    try:
-        from mentorship import bench_urls
-    except ImportError:
-        return None
-    return getattr(bench_urls, "cohort_url", lambda: None)()
 
 
 def measure():

@@ -17,7 +17,8 @@ def verification_url(certificate):
     return f"{settings.SITE_URL}{certificate.get_absolute_url()}"
 
 
-def _qr_data_uri(url):
+def qr_data_uri(url):
+    """A PNG QR code of ``url`` as a data URI, to embed in a page or a PDF."""
     image = qrcode.make(url, box_size=6, border=1)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
@@ -36,7 +37,7 @@ def render_pdf(certificate):
                 "certificate": certificate,
                 "issued_on": timezone.localtime(certificate.issued_at).date(),
                 "verification_url": url,
-                "qr": _qr_data_uri(url),
+                "qr": qr_data_uri(url),
             },
         )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -9,9 +9,14 @@ class MentorshipConfig(AppConfig):
     def ready(self):
         from academy import sections
         from mentorship import selectors
+        from mentorship.starleader import selectors as starleader
 
         sections.register(
-            sections.HOME, "star_leader", "mentorship/includes/home_star_leader.html", order=30
+            sections.HOME,
+            "star_leader",
+            "mentorship/includes/home_star_leader.html",
+            order=30,
+            get_context=starleader.home_context,
         )
         sections.register(
             sections.DASHBOARD,

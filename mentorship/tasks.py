@@ -15,3 +15,7 @@ def send_due_reminders():
 def send_message_digests():
     """Announce messages left unread; each message at most once."""
     return services.send_digests()
+
+
+# The Star Leader Program's tasks live in its package; importing registers them.
+from mentorship.starleader import tasks as starleader_tasks  # noqa: E402, F401

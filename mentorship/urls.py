@@ -1,6 +1,6 @@
 """Mentorship: finding mentors, booking, sessions, goals, messages, calendars, staff pages."""
 
-from django.urls import path
+from django.urls import include, path
 
 from mentorship.views import booking, followup, mentor, staff
 
@@ -49,4 +49,5 @@ urlpatterns = [
     path("staff/", staff.report, name="staff"),
     path("staff/assignments/", staff.assignments, name="staff_assignments"),
     path("staff/assignments/<int:pk>/end/", staff.end_assignment, name="end_assignment"),
+    path("star-leader/", include("mentorship.starleader.urls")),
 ]

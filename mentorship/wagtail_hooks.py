@@ -18,3 +18,7 @@ def register_mentoring_menu_item():
     return StaffMenuItem(
         _("Mentoring report"), reverse("mentorship:staff"), icon_name="group", order=900
     )
+
+
+# The Star Leader Program registers its own admin views.
+from mentorship.starleader import wagtail_hooks as starleader_hooks  # noqa: E402, F401

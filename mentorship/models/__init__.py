@@ -65,3 +65,28 @@ __all__ = [
     "Thread",
     "Weekday",
 ]
+
+# The Star Leader Program's models live beside its services and views.
+from mentorship.starleader.models import (
+    ActionPlan,
+    Application,
+    ApplicationEvent,
+    Attendance,
+    CheckInCode,
+    ClassSession,
+    Cohort,
+    CohortPage,
+    Feedback,
+)
+
+__all__ += [
+    "ActionPlan",
+    "Application",
+    "ApplicationEvent",
+    "Attendance",
+    "CheckInCode",
+    "ClassSession",
+    "Cohort",
+    "CohortPage",
+    "Feedback",
+]

@@ -58,6 +58,27 @@ def test_seed_builds_the_demo_academy_and_running_it_twice_changes_nothing():
         User.objects.filter(email__startswith="shop0").values_list("display_name", flat=True)
     )
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in names)
+    _star_leader_cohorts_are_seeded()
+
+
+def _star_leader_cohorts_are_seeded():
+    """Last month's cohort graduated, this month's in guidance, next month's open."""
+    from django.utils import timezone
+
+    from mentorship.models import MentorAssignment
+    from mentorship.starleader.models import Cohort, CohortPage
+
+    past, current, upcoming = Cohort.objects.order_by("number")
+    assert past.applications.filter(status="graduated").exists()
+    assert past.guidance_closed_at is not None
+    today = timezone.localdate()
+    assert current.guidance_starts_on <= today <= current.guidance_ends_on
+    assert MentorAssignment.objects.filter(
+        source="starleader", reference=current.reference, ends_on__gte=today
+    ).exists()
+    assert upcoming.is_open()
+    assert upcoming.applications.filter(status="applied").exists()
+    assert CohortPage.objects.live().count() == 3
 
 
 def test_seed_grows_an_existing_dataset_without_duplicates():

@@ -35,9 +35,18 @@ def only(allowed, *, anonymous=LOGIN, others=DENIED):
     return {role: OK if role in allowed else others for role in ROLES} | {ANON: anonymous}
 
 
+STAR_LEADER_ANSWERS = {
+    "situation": "团队 12 人，销售下滑",
+    "difficulties": "新人留不住",
+    "goals": "月销 5 万",
+    "team_size": "12",
+    "sales_band": "10k-50k",
+    "focus": "training",
+}
 # url name → (args from the world [, query], GET expectations, roles refused on POST or
-# None [, data they post]). A refused POST may answer 403/404, send to log in, send back
-# with a message or refuse the form (400); whatever it answers, no row may change.
+# None [, data they post, or a function of the world giving it]). A refused POST may
+# answer 403/404, send to log in, send back with a message or refuse the form (400);
+# whatever it answers, no row may change.
 SPECS = {
     # academy
     "healthz": (lambda x: [], everyone(OK), None),
@@ -191,6 +200,76 @@ SPECS = {
         {**signed_in(DENIED), STAFF: NO_GET},
         [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
     ),
+    # Star Leader Program: one's own application; mentors see their members; staff run it.
+    "mentorship:starleader:home": (lambda x: [], signed_in(OK), None),
+    "mentorship:starleader:apply": (
+        lambda x: [x.cohort.pk],
+        signed_in(OK),
+        # The owner applied already, non-shopkeepers are not eligible: 400, nothing saved.
+        [ANON, OWNER, MENTOR, ASSIGNED, EDITOR, STAFF],
+        STAR_LEADER_ANSWERS,
+    ),
+    "mentorship:starleader:application": (lambda x: [x.application.pk], only({OWNER}), None),
+    "mentorship:starleader:confirm": (
+        lambda x: [x.application.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+    ),
+    "mentorship:starleader:withdraw": (
+        lambda x: [x.application.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+    ),
+    "mentorship:starleader:plan": (
+        lambda x: [x.application.pk],
+        only({OWNER}),
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+        {"diagnosis": "x", "targets": "y", "steps": "z", "submit": "1"},
+    ),
+    "mentorship:starleader:check_in": (
+        lambda x: [],
+        signed_in(OK),
+        # Only members of the code's cohort can check in with it.
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+        lambda x: {"code": x.check_in_code.code},
+    ),
+    "mentorship:starleader:mentor": (lambda x: [], only({ASSIGNED, STAFF}), None),
+    "mentorship:starleader:member": (
+        lambda x: [x.application.pk],
+        {**only({ASSIGNED, STAFF}), OWNER: REDIRECT},  # the member is sent to her own page
+        [ANON, OWNER, OTHER, MENTOR, EDITOR],
+        {"body": "很好"},
+    ),
+    "mentorship:starleader:staff": (lambda x: [], only({STAFF}), None),
+    "mentorship:starleader:dashboard": (lambda x: [x.cohort.pk], only({STAFF}), None),
+    "mentorship:starleader:export": (
+        lambda x: [x.cohort.pk, "applications"],
+        only({STAFF}),
+        None,
+    ),
+    "mentorship:starleader:experts": (
+        lambda x: [x.cohort.pk],
+        only({STAFF}),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
+        {"action": "auto"},
+    ),
+    "mentorship:starleader:graduate_all": (
+        lambda x: [x.cohort.pk],
+        {**signed_in(DENIED), STAFF: NO_GET},
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
+    ),
+    "mentorship:starleader:decide": (
+        lambda x: [x.application.pk],
+        {**signed_in(DENIED), STAFF: NO_GET},
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
+        {"action": "withdraw", "reason": "x"},
+    ),
+    "mentorship:starleader:session": (
+        lambda x: [x.class_session.pk],
+        only({STAFF}),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
+        {"action": "rotate"},
+    ),
 }
 
 # Project URLs swept by other tests, with the reason.
@@ -289,10 +368,13 @@ def test_each_role_gets_only_what_it_should(client, world, name):
         seen[role] = outcome(client.get(url + query), signed_in)
     wrong = {role: (seen[role], expected[role]) for role in ROLES if seen[role] != expected[role]}
     assert not wrong, f"{url}: role → (got, expected) {wrong}"
+    post = post_data[0] if post_data else None
+    if callable(post):  # data that names an object of the world
+        post = post(world)
     before = snapshot()
     for role in refused_posts or []:
         signed_in = log_in_as(client, world, role)
-        response = client.post(url, post_data[0] if post_data else {})
+        response = client.post(url, post or {})
         assert outcome(response, signed_in) in (DENIED, LOGIN, REDIRECT, "HTTP 400"), (
             url,
             role,
@@ -304,7 +386,7 @@ def test_each_role_gets_only_what_it_should(client, world, name):
         allowed = [role for role in ROLES if role not in refused_posts]
         client = Client(enforce_csrf_checks=True)
         client.force_login(world.users[allowed[0]])
-        response = client.post(url, post_data[0] if post_data else {"reason": "x"})
+        response = client.post(url, post or {"reason": "x"})
         assert response.status_code == 403, (url, allowed[0], "without CSRF token")
         assert b"CSRF" in response.content  # refused by the CSRF check, not by the view
         assert snapshot() == before

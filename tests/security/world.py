@@ -2,8 +2,10 @@
 
 Shopkeeper A ("owner") studies an open beginner course, holds its certificate,
 and is mentored by an assigned expert ("assigned") with bookings, notes, goals,
-a message thread and a calendar feed. Shopkeeper B ("other"), an unassigned
-mentor, an editor and a program-staff member own none of it.
+a message thread and a calendar feed. She is also a confirmed member of a Star
+Leader cohort, with the same expert as her guidance expert for its month.
+Shopkeeper B ("other"), an unassigned mentor, an editor and a program-staff
+member own none of it.
 """
 
 from datetime import datetime, time, timedelta
@@ -29,6 +31,7 @@ from tests.academy.factories import shopkeeper, staff
 from tests.courses import factories as courses
 from tests.courses import files
 from tests.mentorship.factories import AssignmentFactory, make_booking, open_mentor
+from tests.mentorship.starleader import factories as starleader
 
 ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF = (
     "anonymous",
@@ -86,6 +89,10 @@ def build(home_page):
         first_day=(now + timedelta(days=10)).date(),
         last_day=(now + timedelta(days=10)).date(),
     )
+    program_staff = staff(roles.PROGRAM_STAFF)
+    cohort, application, class_session, check_in_code = _star_leader(
+        owner, assigned_profile.user, program_staff
+    )
     users = {
         ANON: None,
         OWNER: owner,
@@ -93,7 +100,7 @@ def build(home_page):
         MENTOR: unassigned_profile.user,
         ASSIGNED: assigned_profile.user,
         EDITOR: staff(roles.EDITOR),
-        STAFF: staff(roles.PROGRAM_STAFF),
+        STAFF: program_staff,
     }
     return SimpleNamespace(
         users=users,
@@ -114,9 +121,32 @@ def build(home_page):
         override=override,
         owner=owner,
         assignment=assignment,
+        cohort=cohort,
+        application=application,
+        class_session=class_session,
+        check_in_code=check_in_code,
         free_slot_query="?"
         + urlencode({"start": _tomorrow_at_ten_shanghai().isoformat(), "minutes": 60}),
     )
+
+
+def _star_leader(owner, expert, program_staff):
+    """A cohort open for applications, with the owner confirmed and paired with ``expert``.
+
+    Its guidance month starts after the owner's other assignment with that expert.
+    """
+    from mentorship.starleader import guidance, services
+
+    cohort = starleader.CohortFactory(
+        capacity=5, classes_start_on=timezone.localdate() + timedelta(days=35)
+    )
+    session = starleader.add_session(cohort)
+    application = starleader.apply(cohort, owner)
+    services.admit(application, program_staff)
+    application = services.confirm(application, owner)
+    guidance.assign_expert(application, expert, program_staff)
+    code = services.rotate_code(session, program_staff)
+    return cohort, application, session, code
 
 
 def _tomorrow_at_ten_shanghai():

@@ -1,0 +1,48 @@
+"""The Star Leader Program in the Wagtail admin: cohorts with their curriculum, staff pages."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from mentorship.starleader.access import MANAGE_PERMISSION
+from mentorship.starleader.models import Cohort
+
+# Wagtail 8: a model's permission policy is registered before its viewset.
+register_permission_policy(Cohort)
+
+
+class CohortViewSet(ModelViewSet):
+    """Program staff create cohorts and lay out their curriculum (class sessions inline)."""
+
+    model = Cohort
+    icon = "group"
+    menu_label = _("Star Leader cohorts")
+    menu_order = 910
+    add_to_admin_menu = True
+    name = "cohorts"
+    list_display = ["__str__", "city", "classes_start_on", "capacity", "applications_close_at"]
+    search_fields = ["name", "city", "venue"]
+    inspect_view_enabled = True
+
+
+class CohortDashboardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(MANAGE_PERMISSION)
+
+
+@hooks.register("register_admin_viewset")
+def register_cohort_viewset():
+    return CohortViewSet()
+
+
+@hooks.register("register_admin_menu_item")
+def register_cohort_dashboard_menu_item():
+    return CohortDashboardMenuItem(
+        _("Star Leader dashboard"),
+        reverse("mentorship:starleader:staff"),
+        icon_name="table",
+        order=905,
+    )
