@@ -66,6 +66,10 @@ BURSTS = [
             "--json",
         ),
     ),
+    (
+        "500 cohort confirmations for 150 seats (150 must be admitted)",
+        _script_burst("cohort_burst.py", "--database-url={database}", "--seats=150"),
+    ),
 ]
 
 
