@@ -328,7 +328,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 # The academy's own actions (see academy/ratelimits.py): "count/period".
-ACADEMY_RATE_LIMITS = {"booking": "20/h"}
+ACADEMY_RATE_LIMITS = {
+    "booking": "20/h",
+    # Referral visits counted per visitor's address: more are shown but not counted.
+    "referral_visit": "30/h",
+    # Share-card images rendered per visitor (cached ones are not counted).
+    "share_card": "60/h",
+}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -512,6 +518,11 @@ LOGGING = {
 # --- the academy --------------------------------------------------------------------
 
 # Modules whose ``seed(stdout)`` builds the demo academy, in order.
+# How many levels below a team leader her training view shows (1 = direct recruits).
+ACADEMY_TEAM_DEPTH = env_int("ACADEMY_TEAM_DEPTH", 2)
+# A referral counts for a sign-up this many days after the first card visit.
+ACADEMY_REFERRAL_DAYS = 30
+
 ACADEMY_SEEDERS = ["academy.demo", "courses.demo", "mentorship.demo"]
 # Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)
