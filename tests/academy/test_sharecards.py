@@ -43,7 +43,7 @@ def test_a_completed_course_offers_a_card_with_moments_text(client, sharer):
 
 
 def test_a_card_of_an_achievement_she_does_not_have_is_refused(client, sharer, home_page):
-    user, course = sharer
+    _user, course = sharer
     other = profile().user
     client.force_login(other)
     assert client.get(reverse("sharecards:card", args=["course", course.id])).status_code == 404
@@ -118,7 +118,7 @@ def test_a_visitor_counts_once_and_her_sign_up_is_credited_to_the_first_card(cli
 
 
 def test_a_referral_expires_after_thirty_days(sharer):
-    user, course = sharer
+    user, _course = sharer
     code = services.code_of(user)
     old = services.first_touch_value(code, "course:1")
     newcomer = UserFactory()
