@@ -523,7 +523,14 @@ ACADEMY_TEAM_DEPTH = env_int("ACADEMY_TEAM_DEPTH", 2)
 # A referral counts for a sign-up this many days after the first card visit.
 ACADEMY_REFERRAL_DAYS = 30
 
-ACADEMY_SEEDERS = ["academy.demo", "courses.demo", "mentorship.demo"]
+ACADEMY_SEEDERS = [
+    "academy.demo",
+    "courses.demo",
+    "mentorship.demo",
+    "academy.teams.demo",
+    "academy.sharecards.demo",
+    "academy.metrics.demo",
+]
 # Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)
 ACADEMY_DEMO_PASSWORD = "academy-demo-2026"  # noqa: S105 - demo accounts only (DEBUG)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -37,8 +36,8 @@ def team(request):
     if show not in (selectors.ALL, selectors.STUCK, selectors.DIRECT):
         show = selectors.ALL
     depths = tree.member_depths(leader)
-    page = Paginator(selectors.team_queryset(leader, show=show), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page, profiles = selectors.team_page(
+        leader, show=show, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
     return render(
         request,
@@ -46,7 +45,7 @@ def team(request):
         {
             "leader": leader,
             "page": page,
-            "rows": selectors.rows_for(page.object_list, depths),
+            "rows": selectors.rows_for(profiles, depths),
             "team_size": len(depths),
             "direct_count": sum(1 for level in depths.values() if level == 1),
             "show": show,
