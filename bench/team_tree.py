@@ -182,6 +182,9 @@ def measure(leader, runs):
             assert response.status_code == 200, response.status_code
             ms = timed(lambda url=url: client.get(url), runs)
             print(f"  {label}: median {ms:.0f} ms over {runs} runs, {len(queries)} queries")
+            if os.environ.get("BENCH_VERBOSE"):
+                for query in queries.captured_queries:
+                    print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:110]}")
 
 
 def main():
