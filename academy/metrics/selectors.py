@@ -118,12 +118,12 @@ def results_of(profile):
 
 
 def dashboard_context(request, **kwargs):
-    user = request.user
-    profile = getattr(user, "shopkeeper_profile", None) if user.is_authenticated else None
-    if profile is None:
+    from academy.teams.selectors import dashboard_summary
+
+    summary = dashboard_summary(request)
+    if summary is None or summary.latest_month is None:
         return None
-    latest = ShopMonth.objects.filter(profile=profile).order_by("-month").first()
-    return {"latest": latest} if latest else None
+    return {"month": summary.latest_month, "gmv": summary.latest_gmv}
 
 
 # --- comparisons for program staff ------------------------------------------------------

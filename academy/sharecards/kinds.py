@@ -64,7 +64,7 @@ def achievement(user, kind_name, ref):
 # --- the kinds of the online academy ---------------------------------------------------
 
 
-def _course(enrolment, cat):
+def course_achievement(enrolment, cat):
     node = cat.courses.get(enrolment.course_id)
     return Achievement(
         kind=COURSE,
@@ -81,7 +81,7 @@ def _courses(user):
     done = Enrolment.objects.filter(
         user=user, completed_at__isnull=False, course_id__in=list(cat.courses)
     )
-    return [_course(e, cat) for e in done]
+    return [course_achievement(e, cat) for e in done]
 
 
 def _one_course(user, ref):
@@ -90,7 +90,7 @@ def _one_course(user, ref):
     enrolment = Enrolment.objects.filter(
         user=user, course_id=int(ref), completed_at__isnull=False
     ).first()
-    return _course(enrolment, catalogue.get()) if enrolment else None
+    return course_achievement(enrolment, catalogue.get()) if enrolment else None
 
 
 def _certificate(certificate, cat):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 
-from academy.models import Referral, ReferralCode, ReferralVisit
+from academy.models import Referral, ReferralVisit
 from academy.sharecards import kinds
 
 TOP_SHARERS = 50
@@ -24,19 +24,19 @@ def counts_of(user):
 
 
 def dashboard_context(request, **kwargs):
+    """Cards of the courses she completed, from the learning state the dashboard has loaded."""
+    from courses import access
+
     user = request.user
-    if not hasattr(user, "shopkeeper_profile"):
+    state = access.learner_state(user)
+    if not state.completed_course_ids or not hasattr(user, "shopkeeper_profile"):
         return None
-    achievements = kinds.achievements_of(user)
-    if not achievements and not ReferralCode.objects.filter(user=user).exists():
-        return None
-    visits, signups = counts_of(user)
-    return {
-        "achievements": achievements[:3],
-        "more": len(achievements) > 3,
-        "visits": visits,
-        "signups": signups,
-    }
+    done = [
+        kinds.course_achievement(e, state.catalogue)
+        for e in state.all_enrolments
+        if e.completed_at is not None and e.course_id in state.catalogue.courses
+    ]
+    return {"achievements": done[:3]}
 
 
 def top_sharers(limit=TOP_SHARERS):

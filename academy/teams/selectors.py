@@ -283,24 +283,50 @@ def member_enrolments(profile):
     return Enrolment.objects.filter(user_id=profile.user_id).order_by("-last_seen_at")
 
 
+def dashboard_summary(request):
+    """What the dashboard's team, plan and shop sections need, in one query per request.
+
+    ``None`` for accounts without a shop. The result is kept on the request, so
+    the three sections share it.
+    """
+    if hasattr(request, "_growth_summary"):
+        return request._growth_summary
+    from academy.models import ShopMonth
+
+    summary = None
+    profile = profile_of(request.user)
+    if profile is not None:
+        latest = ShopMonth.objects.filter(profile_id=OuterRef("pk")).order_by("-month")
+        summary = (
+            ShopkeeperProfile.objects.filter(pk=profile.pk)
+            .annotate(
+                has_recruits=Exists(
+                    ShopkeeperProfile.objects.filter(team_leader_id=OuterRef("pk"))
+                ),
+                latest_month=Subquery(latest.values("month")[:1]),
+                latest_gmv=Subquery(latest.values("gmv")[:1]),
+            )
+            .select_related("plan_assignment__plan__leader__user")
+            .first()
+        )
+    request._growth_summary = summary
+    return summary
+
+
 def recruit_plan_context(request, **kwargs):
     """The dashboard section of a recruit with a plan (None hides it)."""
-    profile = profile_of(request.user)
-    if profile is None:
-        return None
-    assignment = (
-        PlanAssignment.objects.filter(member=profile).select_related("plan__leader__user").first()
-    )
+    summary = dashboard_summary(request)
+    assignment = getattr(summary, "plan_assignment", None) if summary else None
     if assignment is None:
         return None
-    assignment.member = profile
-    progress = plan_progress_for([assignment])[profile.pk]
+    assignment.member = summary
+    progress = plan_progress_for([assignment])[summary.pk]
     return {"progress": progress, "leader": assignment.plan.leader, "today": progress.today}
 
 
 def leader_context(request, **kwargs):
     """The dashboard section of a team leader (None for a shopkeeper without recruits)."""
-    profile = profile_of(request.user)
-    if profile is None or not profile.recruits.exists():
+    summary = dashboard_summary(request)
+    if summary is None or not summary.has_recruits:
         return None
-    return {"profile": profile}
+    return {"profile": summary}
