@@ -172,12 +172,20 @@ class BeforeAfter:
 
 @dataclass
 class CohortComparison:
+    """What ``templates/academy/metrics/cohort_before_after.html`` shows."""
+
     cohort_month: date
     months: int
     members: BeforeAfter
     comparison: BeforeAfter
     member_count: int
     comparison_count: int
+
+    @property
+    def groups(self):
+        from django.utils.translation import gettext as _
+
+        return [(_("Cohort members"), self.members), (_("Comparison group"), self.comparison)]
 
 
 def before_after(profile_ids, month, months=3):

@@ -203,3 +203,19 @@ def test_course_comparison_for_staff_says_it_is_not_proof(client, home_page, sho
     assert "社群运营" in page and ("不能证明" in page or "not proof of cause" in page)
     client.force_login(shops[0].user)
     assert client.get(reverse("metrics:courses")).status_code == 403
+
+
+def test_the_cohort_table_renders_both_groups_and_the_caveat(rf):
+    from django.template.loader import render_to_string
+
+    cohort = date(2026, 4, 1)
+    member = profile(level=2, province="河南")
+    peer = profile(level=2, province="河南")
+    _months(member, date(2026, 1, 1), [100, 100, 100, 0, 300, 300, 300])
+    _months(peer, date(2026, 1, 1), [100, 100, 100, 0, 120, 120, 120])
+    html = render_to_string(
+        "academy/metrics/cohort_before_after.html",
+        {"comparison": selectors.cohort_before_after([member.user_id], cohort)},
+    )
+    assert "300" in html and "120" in html
+    assert "不能证明因果" in html or "not proof of cause" in html
