@@ -8,8 +8,8 @@ numbers, which is what screen readers read (the SVG is ``aria-hidden``).
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-WIDTH, HEIGHT = 640, 240
-LEFT, BOTTOM, TOP = 56, 28, 12
+WIDTH, HEIGHT = 360, 200
+LEFT, BOTTOM, TOP = 44, 22, 10
 BAR, MARK = "#c8102e", "#1a7f37"
 
 
@@ -44,7 +44,7 @@ def bar_chart(points, *, marks=(), label=""):
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d0d7de" stroke-width="1"/>'
-                '<text x="{}" y="{}" font-size="12" text-anchor="end" fill="#57606a">{}</text>',
+                '<text x="{}" y="{}" font-size="10" text-anchor="end" fill="#57606a">{}</text>',
                 LEFT,
                 WIDTH - 8,
                 round(y, 1),
@@ -77,10 +77,10 @@ def bar_chart(points, *, marks=(), label=""):
                     MARK,
                 )
             )
-        if len(points) <= 12 or i % 2 == 0:
+        if len(points) <= 6 or i % 2 == (len(points) - 1) % 2:
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" font-size="11" text-anchor="middle"'
+                    '<text x="{}" y="{}" font-size="9" text-anchor="middle"'
                     ' fill="#57606a">{}</text>',
                     round(x + slot * 0.35, 1),
                     HEIGHT - 8,
