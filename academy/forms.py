@@ -70,6 +70,11 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].initial = user.display_name
         self.fields["time_zone"].initial = user.time_zone
         leader = self.instance.team_leader
+        if leader is None and not self.instance.is_complete:
+            # Whoever's learning card brought her is suggested; she confirms or clears it.
+            from academy.sharecards.services import suggested_leader
+
+            leader = suggested_leader(user)
         if leader is not None:
             self.fields["team_leader_shop_id"].initial = leader.shop_id
         self.order_fields(

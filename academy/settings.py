@@ -333,6 +333,10 @@ ACADEMY_RATE_LIMITS = {
     # Guessing a six-digit check-in code must stay hopeless.
     "starleader-check-in": "20/h",
     "starleader-apply": "20/h",
+    # Referral visits counted per visitor's address: more are shown but not counted.
+    "referral_visit": "30/h",
+    # Share-card images rendered per visitor (cached ones are not counted).
+    "share_card": "60/h",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
@@ -517,11 +521,19 @@ LOGGING = {
 # --- the academy --------------------------------------------------------------------
 
 # Modules whose ``seed(stdout)`` builds the demo academy, in order.
+# How many levels below a team leader her training view shows (1 = direct recruits).
+ACADEMY_TEAM_DEPTH = env_int("ACADEMY_TEAM_DEPTH", 2)
+# A referral counts for a sign-up this many days after the first card visit.
+ACADEMY_REFERRAL_DAYS = 30
+
 ACADEMY_SEEDERS = [
     "academy.demo",
     "courses.demo",
     "mentorship.demo",
     "mentorship.starleader.demo",
+    "academy.teams.demo",
+    "academy.sharecards.demo",
+    "academy.metrics.demo",
 ]
 # Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)

@@ -14,6 +14,9 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("team/", include("academy.teams.urls")),
+    path("share/", include("academy.sharecards.urls")),
+    path("results/", include("academy.metrics.urls")),
     path("learn/", include("courses.urls")),
     path("mentorship/", include("mentorship.urls")),
     # Every login goes through allauth (two-factor, rate limits, no enumeration).

@@ -12,7 +12,6 @@ import struct
 import uuid
 import wave
 from datetime import timedelta
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -20,6 +19,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtailmedia.models import get_media_model
 
+from academy.fonts import cjk_font
 from academy.models import HomePage, MentorProfile, User
 from courses import certificates, services
 from courses.demo_content import CURRICULUM
@@ -47,10 +47,6 @@ TIER_INTROS = {
 }
 # Prerequisites and electives shown in the demo: (course slug, prerequisite slugs, required).
 COURSE_RULES = {"repeat-sales": (["customer-group"], False)}
-FONT_DIR = Path("/usr/share/fonts/opentype/noto")
-FONT_FILES = {"bold": "NotoSansCJK-Bold.ttc", "regular": "NotoSansCJK-Regular.ttc"}
-# Index of the Simplified Chinese face inside Noto's CJK collections.
-FONT_INDEX_SC = 2
 DEMO_NAMESPACE = uuid.UUID("6f1c3c1e-5b7a-4f7e-9a55-1c0ffee0a8ad")
 COVER_SIZE = (1280, 720)
 PICTURE_SIZE = (1200, 800)
@@ -110,12 +106,7 @@ def seed_tiers():
 
 
 def _font(weight, size):
-    from PIL import ImageFont
-
-    try:
-        return ImageFont.truetype(str(FONT_DIR / FONT_FILES[weight]), size, index=FONT_INDEX_SC)
-    except OSError:
-        return None
+    return cjk_font(weight, size, fallback=False)
 
 
 def draw_picture(title, subtitle, color, size):

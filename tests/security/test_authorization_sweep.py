@@ -270,6 +270,49 @@ SPECS = {
         [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
         {"action": "rotate"},
     ),
+    # teams: a leader sees her own team only; accounts without a shop have no team
+    "teams:team": (lambda x: [], {**only({OWNER, OTHER})}, None),
+    "teams:plan": (
+        lambda x: [],
+        {**only({OWNER, OTHER})},
+        [ANON, MENTOR, ASSIGNED, EDITOR, STAFF],
+    ),
+    "teams:nudge_behind": (
+        lambda x: [],
+        signed_in(NO_GET),
+        [ANON, MENTOR, ASSIGNED, EDITOR, STAFF],
+        {"text": "加油"},
+    ),
+    "teams:member": (lambda x: [x.recruit.shopkeeper_profile.pk], only({OWNER}), None),
+    "teams:nudge": (
+        lambda x: [x.recruit.shopkeeper_profile.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+        {"text": "加油"},
+    ),
+    # share cards: one's own cards; the shared page and image are public by design
+    "sharecards:mine": (lambda x: [], signed_in(OK), None),
+    "sharecards:top_sharers": (lambda x: [], only({STAFF}), None),
+    "sharecards:card": (lambda x: ["course", x.open_course.id], only({OWNER}), None),
+    "sharecards:landing": (
+        lambda x: [x.referral_code, "course", x.open_course.id],
+        everyone(OK),
+        None,
+    ),
+    "sharecards:image": (
+        lambda x: [x.referral_code, "course", x.open_course.id],
+        everyone(OK),
+        None,
+    ),
+    # shop results: herself, her assigned mentor during the mentorship, program staff
+    "metrics:mine": (lambda x: [], only({OWNER, OTHER}), None),
+    "metrics:shopkeeper": (lambda x: [x.owner.pk], only({OWNER, ASSIGNED, STAFF}), None),
+    "metrics:courses": (lambda x: [], only({STAFF}), None),
+    "shop_metrics_import": (
+        lambda x: [],
+        only({STAFF}),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
+    ),
 }
 
 # Project URLs swept by other tests, with the reason.

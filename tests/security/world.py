@@ -1,7 +1,8 @@
 """A small academy in which every object belongs to somebody.
 
 Shopkeeper A ("owner") studies an open beginner course, holds its certificate,
-and is mentored by an assigned expert ("assigned") with bookings, notes, goals,
+leads a team of one recruit, shares learning cards, has shop results, and is
+mentored by an assigned expert ("assigned") with bookings, notes, goals,
 a message thread and a calendar feed. She is also a confirmed member of a Star
 Leader cohort, with the same expert as her guidance expert for its month.
 Shopkeeper B ("other"), an unassigned mentor, an editor and a program-staff
@@ -17,7 +18,7 @@ from django.utils.http import urlencode
 from wagtail.images.utils import generate_signature
 
 from academy import roles
-from academy.models import MentorKind
+from academy.models import MentorKind, ReferralCode, ShopMonth
 from courses.models import Certificate
 from mentorship.models import (
     AvailabilityOverride,
@@ -27,7 +28,7 @@ from mentorship.models import (
     SessionNote,
     Thread,
 )
-from tests.academy.factories import shopkeeper, staff
+from tests.academy.factories import ShopkeeperProfileFactory, shopkeeper, staff
 from tests.courses import factories as courses
 from tests.courses import files
 from tests.mentorship.factories import AssignmentFactory, make_booking, open_mentor
@@ -93,6 +94,17 @@ def build(home_page):
     cohort, application, class_session, check_in_code = _star_leader(
         owner, assigned_profile.user, program_staff
     )
+    # Shopkeeper A leads a team of one recruit, shares cards and has shop results.
+    recruit = ShopkeeperProfileFactory(team_leader=owner.shopkeeper_profile).user
+    referral_code = ReferralCode.objects.create(user=owner).code
+    ShopMonth.objects.create(
+        profile=owner.shopkeeper_profile,
+        month=now.date().replace(day=1),
+        gmv=1000,
+        orders=10,
+        new_recruits=1,
+        team_size=1,
+    )
     users = {
         ANON: None,
         OWNER: owner,
@@ -120,6 +132,8 @@ def build(home_page):
         feed=feed,
         override=override,
         owner=owner,
+        recruit=recruit,
+        referral_code=referral_code,
         assignment=assignment,
         cohort=cohort,
         application=application,

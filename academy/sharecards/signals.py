@@ -1,0 +1,14 @@
+"""A sign-up through a card's link is credited to its sharer."""
+
+
+def credit_referral(sender, request, user, **kwargs):
+    from academy.sharecards import services
+
+    if request is not None:
+        services.attribute_signup(user, request.COOKIES.get(services.REF_COOKIE))
+
+
+def connect():
+    from allauth.account.signals import user_signed_up
+
+    user_signed_up.connect(credit_referral, dispatch_uid="sharecards_credit_referral")
