@@ -268,6 +268,9 @@ else:
         "socket_connect_timeout": 1,
         "socket_timeout": 2,
         "visibility_timeout": 3600,
+        # One attempt per publish: kombu otherwise sleeps and retries until the
+        # connection timeout (2 s per task while Redis is down).
+        "max_retries": 0,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
