@@ -281,7 +281,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "celery.beat:PersistentScheduler"
+# One beat at a time: a second one waits as a standby (academy/beat.py).
+CELERY_BEAT_SCHEDULER = "academy.beat:SingleBeatScheduler"
+# How long the running beat's lock lasts without renewal: a standby takes over this
+# long after the running beat dies.
+ACADEMY_BEAT_LOCK_SECONDS = env_int("ACADEMY_BEAT_LOCK_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "send-pending-emails": {
         "task": "academy.tasks.send_pending_emails",
