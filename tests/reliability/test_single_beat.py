@@ -10,7 +10,7 @@ from tests.reliability.stack import VENV_BIN, stop_process, wait_for
 
 pytestmark = pytest.mark.postgres
 
-LOCK_SECONDS = 3
+LOCK_SECONDS = 2
 
 
 def test_a_second_beat_waits_until_the_first_one_dies(private_redis, app_database_url, production):
