@@ -80,9 +80,7 @@ def app_database_url(django_db_setup):
 
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    collectstatic(root)
-    return root
+    return collectstatic(tmp_path_factory.mktemp("collectstatic"))
 
 
 @pytest.fixture(scope="module")

@@ -228,16 +228,18 @@ def production_env(**extra):
     return env
 
 
-def collectstatic(static_root):
+def collectstatic(data_dir):
     """The hashed static files (manifest) production needs, once per test run."""
+    static_root = Path(data_dir) / "static"
     ignore = [arg for pattern in STATIC_IGNORE for arg in ("-i", pattern)]
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0", *ignore],
-        env=production_env(DJANGO_STATIC_ROOT=str(static_root)),
+        env=production_env(DJANGO_STATIC_ROOT=str(static_root), ACADEMY_DATA_DIR=str(data_dir)),
         cwd=ROOT,
         check=True,
         capture_output=True,
     )
+    return static_root
 
 
 def database_url_of(settings_dict):
