@@ -21,7 +21,7 @@ from tests.reliability.stack import Visitor
 pytestmark = pytest.mark.postgres
 
 MENTEES = 8
-BEFORE, AFTER = 2.0, 6.0  # seconds of load before and after the restart
+BEFORE, AFTER = 2.0, 5.0  # seconds of load before and after the restart
 RECOVERY = 3.0  # seconds after the database is back by which every request succeeds
 
 

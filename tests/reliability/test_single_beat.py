@@ -29,26 +29,30 @@ def test_a_second_beat_waits_until_the_first_one_dies(private_redis, app_databas
         )
         return process
 
-    first = beat("beat-1")
-    wait_for(lambda: "holds the beat lock" in stack.log("beat-1"), 60, message="beat-1 to lead")
+    beats = {name: beat(name) for name in ("beat-1", "beat-2")}
+
+    def roles():
+        leading = [n for n in beats if "holds the beat lock" in stack.log(n)]
+        waiting = [n for n in beats if "Another beat is running" in stack.log(n)]
+        return (leading, waiting) if leading and waiting else None
+
+    # Started together: one leads, the other waits as a standby.
+    (leader,), (standby,) = wait_for(roles, 60, message="one beat to lead, one to wait")
     holder = lock.get(LOCK_KEY).decode()
-    assert f":{first.pid}:" in holder
-
-    second = beat("beat-2")
-    wait_for(lambda: "Another beat is running" in stack.log("beat-2"), 60, message="beat-2 to wait")
-    # It keeps waiting while the first one lives (and renews its lock).
+    assert f":{beats[leader].pid}:" in holder
+    # It keeps waiting while the leader lives (and renews its lock).
     time.sleep(2 * LOCK_SECONDS)
-    assert "holds the beat lock" not in stack.log("beat-2")
+    assert "holds the beat lock" not in stack.log(standby)
     assert lock.get(LOCK_KEY).decode() == holder
-    assert second.poll() is None
+    assert beats[standby].poll() is None
 
-    stack.kill(first)
+    stack.kill(beats[leader])
     wait_for(
-        lambda: "holds the beat lock" in stack.log("beat-2"),
+        lambda: "holds the beat lock" in stack.log(standby),
         4 * LOCK_SECONDS,
-        message="beat-2 to take over",
+        message="the standby to take over",
     )
-    assert f":{second.pid}:" in lock.get(LOCK_KEY).decode()
+    assert f":{beats[standby].pid}:" in lock.get(LOCK_KEY).decode()
     # A beat that stops cleanly frees the lock at once.
-    stop_process(second)
+    stop_process(beats[standby])
     assert lock.get(LOCK_KEY) is None
