@@ -61,4 +61,6 @@ def assert_each_sent_once(mailbox, expected):
     delivered = Counter(mailbox)
     twice = {item: n for item, n in delivered.items() if n > 1}
     assert not twice, f"sent more than once: {twice}"
-    assert delivered == Counter(expected)
+    expected = Counter(expected)
+    missing, extra = expected - delivered, delivered - expected
+    assert not missing and not extra, f"not sent: {dict(missing)}; not expected: {dict(extra)}"
