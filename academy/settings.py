@@ -268,6 +268,9 @@ else:
         "socket_connect_timeout": 1,
         "socket_timeout": 2,
         "visibility_timeout": 3600,
+        # One attempt per publish: kombu otherwise sleeps and retries until the
+        # connection timeout (2 s per task while Redis is down).
+        "max_retries": 0,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -278,7 +281,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "celery.beat:PersistentScheduler"
+# One beat at a time: a second one waits as a standby (academy/beat.py).
+CELERY_BEAT_SCHEDULER = "academy.beat:SingleBeatScheduler"
+# How long the running beat's lock lasts without renewal: a standby takes over this
+# long after the running beat dies.
+ACADEMY_BEAT_LOCK_SECONDS = env_int("ACADEMY_BEAT_LOCK_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "send-pending-emails": {
         "task": "academy.tasks.send_pending_emails",
@@ -366,6 +373,8 @@ EMAIL_BACKEND = os.environ.get(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# The file-based backend (django.core.mail.backends.filebased.EmailBackend) writes here.
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
