@@ -328,7 +328,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 # The academy's own actions (see academy/ratelimits.py): "count/period".
-ACADEMY_RATE_LIMITS = {"booking": "20/h"}
+ACADEMY_RATE_LIMITS = {"booking": "20/h", "live_question": "10/h", "live_vote": "120/h"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -546,5 +546,22 @@ CELERY_BEAT_SCHEDULE |= {
     "mentorship-send-message-digests": {
         "task": "mentorship.tasks.send_message_digests",
         "schedule": crontab(minute="*/10"),
+    },
+}
+
+# --- live sessions ----------------------------------------------------------------------
+
+# Reminders before a live session, in minutes, to everyone signed up.
+LIVE_REMINDER_MINUTES = _minutes_list("LIVE_REMINDER_MINUTES", [24 * 60, 15])
+# The join link shows from this many minutes before the start until the end.
+LIVE_JOIN_OPENS_MINUTES = env_int("LIVE_JOIN_OPENS_MINUTES", 15)
+# Sign-ups notified per transaction, and batches per run of the periodic task.
+LIVE_NOTICE_BATCH = env_int("LIVE_NOTICE_BATCH", 500)
+LIVE_NOTICE_BATCHES_PER_RUN = env_int("LIVE_NOTICE_BATCHES_PER_RUN", 200)
+CELERY_BEAT_SCHEDULE |= {
+    # Notices to everyone signed up are rows claimed every minute, in batches.
+    "courses-send-live-notices": {
+        "task": "courses.tasks.send_live_notices",
+        "schedule": crontab(minute="*"),
     },
 }

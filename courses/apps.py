@@ -8,11 +8,12 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_unpublished, post_page_move
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from academy import sections
         from courses import catalogue, selectors, workflow
-        from courses.models import AcademyIndexPage
+        from courses.live import selectors as live_selectors
+        from courses.models import AcademyIndexPage, LiveSessionPage
 
         # Any page change rebuilds the cached catalogue of the academy.
         for signal in (post_save, post_delete, page_unpublished, post_page_move):
@@ -29,7 +30,16 @@ class CoursesConfig(AppConfig):
             order=10,
             get_context=selectors.home_tiers_context,
         )
-        sections.register(sections.HOME, "live", "courses/includes/home_live.html", order=20)
+        sections.register(
+            sections.HOME,
+            "live",
+            "courses/includes/home_live.html",
+            order=20,
+            get_context=live_selectors.home_context,
+        )
+        page_published.connect(
+            live_schedule_changed, sender=LiveSessionPage, dispatch_uid="courses_live_schedule"
+        )
         sections.register(
             sections.DASHBOARD,
             "learning",
@@ -44,3 +54,10 @@ class CoursesConfig(AppConfig):
             order=20,
             get_context=selectors.mentee_learning_context,
         )
+
+
+def live_schedule_changed(sender, instance, **kwargs):
+    """A published live session plans its reminders, or tells everyone it moved."""
+    from courses.live import services
+
+    services.sync_schedule(instance)
