@@ -1,10 +1,10 @@
 """Use cases of live sessions: sign up, join, ask and vote, watch the replay, reschedule.
 
-A sign-up locks the session's ``LiveSessionState`` row, re-checks inside the
-lock and counts itself there, so a burst of thousands never goes over the
-capacity and the counter always equals the rows; the unique constraint on
-(session, user) is the last word on duplicates. Refusals are ``LiveError``s
-with a translated message.
+A sign-up counts itself on the session's ``LiveSessionState`` row with one
+conditional UPDATE (the row lock is held only until the commit), so a burst of
+thousands never goes over the capacity and the counter always equals the
+rows; the unique constraint on (session, user) is the last word on
+duplicates. Refusals are ``LiveError``s with a translated message.
 """
 
 from datetime import timedelta
@@ -100,11 +100,31 @@ def _refuse_closed(session, now):
         raise LiveError(_("This live session is over. Watch the replay instead."))
 
 
+def _take_place(session_id, capacity):
+    """Count one sign-up on the state row, if there is room: one atomic UPDATE.
+
+    The row stays locked only from this statement to the commit. PostgreSQL
+    re-checks ``signups < capacity`` on the latest row version after waiting
+    for a concurrent sign-up, so the counter never passes the capacity.
+    """
+    qs = LiveSessionState.objects.filter(session_id=session_id)
+    if capacity is not None:
+        qs = qs.filter(signups__lt=capacity)
+    if qs.update(signups=F("signups") + 1):
+        return True
+    if not LiveSessionState.objects.filter(session_id=session_id).exists():
+        LiveSessionState.objects.get_or_create(session_id=session_id)
+        return _take_place(session_id, capacity)
+    return False
+
+
 def sign_up(user, session, now=None):
     """Sign ``user`` up for ``session`` once; returns (signup, created).
 
     Signing up again returns the existing row. Refused for past, cancelled or
-    full sessions and for a tier the shopkeeper has not reached.
+    full sessions and for a tier the shopkeeper has not reached. The sign-up
+    row and the counter change in one transaction: a full session rolls the
+    row back, a duplicate is stopped by the unique constraint.
     """
     now = now or timezone.now()
     if not user.is_authenticated:
@@ -113,33 +133,35 @@ def sign_up(user, session, now=None):
     reason = tier_lock_reason(user, session)
     if reason:
         raise LiveDenied(reason)
+    existing = LiveSignup.objects.filter(session_id=session.pk, user=user).first()
+    if existing is not None:
+        return existing, False
+    # The editor may have changed the session since it was read: decide on the fresh row.
+    current = LiveSessionPage.objects.only(
+        "live", "cancelled", "capacity", "start", "duration_minutes"
+    ).get(pk=session.pk)
+    _refuse_closed(current, now)
     with transaction.atomic():
-        state = _locked_state(session.pk)
-        existing = LiveSignup.objects.filter(session_id=session.pk, user=user).first()
-        if existing is not None:
-            return existing, False
-        # The editor may have changed the session since it was read: decide on the fresh row.
-        current = LiveSessionPage.objects.only(
-            "live", "cancelled", "capacity", "start", "duration_minutes"
-        ).get(pk=session.pk)
-        _refuse_closed(current, now)
-        if current.capacity is not None and state.signups >= current.capacity:
+        try:
+            with transaction.atomic():
+                signup = LiveSignup.objects.create(session_id=session.pk, user=user, created_at=now)
+        except IntegrityError:
+            # A double tap signed up a moment ago.
+            return LiveSignup.objects.get(session_id=session.pk, user=user), False
+        if not _take_place(session.pk, current.capacity):
             raise LiveError(_("This live session is full."))
-        signup = LiveSignup.objects.create(session_id=session.pk, user=user, created_at=now)
-        state.signups += 1
-        state.save(update_fields=["signups"])
     return signup, True
 
 
 def withdraw(user, session):
     """Cancel one's sign-up (freeing a place); returns False when there was none."""
     with transaction.atomic():
-        state = _locked_state(session.pk)
         deleted, _rows = LiveSignup.objects.filter(session_id=session.pk, user=user).delete()
         if not deleted:
             return False
-        state.signups = max(0, state.signups - 1)
-        state.save(update_fields=["signups"])
+        LiveSessionState.objects.filter(session_id=session.pk, signups__gt=0).update(
+            signups=F("signups") - 1
+        )
     return True
 
 
