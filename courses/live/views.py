@@ -281,6 +281,12 @@ def staff_report(request):
     return render(request, "courses/live/staff_report.html", {"page_obj": page})
 
 
+def _cell(value):
+    """A CSV cell that spreadsheet programs never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -316,7 +322,16 @@ def staff_export(request, session_id):
             session
         ):
             yield writer.writerow(
-                [name, email, shop or "", when(signed), when(joined), clicks, views, when(done)]
+                [
+                    _cell(name),
+                    _cell(email),
+                    _cell(shop),
+                    when(signed),
+                    when(joined),
+                    clicks,
+                    views,
+                    when(done),
+                ]
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
