@@ -16,6 +16,7 @@ from wagtail.images.utils import generate_signature
 
 from academy import roles
 from academy.models import MentorKind
+from courses.live import services as live_services
 from courses.models import Certificate
 from mentorship.models import (
     AvailabilityOverride,
@@ -86,6 +87,24 @@ def build(home_page):
         first_day=(now + timedelta(days=10)).date(),
         last_day=(now + timedelta(days=10)).date(),
     )
+    # Live sessions: the assigned mentor gives one soon (A signed up and asked a question),
+    # and an advanced-tier replay is locked for every shopkeeper.
+    live = courses.live_index(home_page)
+    session = courses.live_session(
+        live,
+        start=now + timedelta(minutes=5),
+        mentor=assigned_profile,
+        materials=[{"type": "file", "value": {"document": doc.id, "label": "课件"}}],
+    )
+    live_services.sign_up(owner, session)
+    question = live_services.ask(owner, session, "怎么写朋友圈文案？")
+    locked_replay = courses.live_session(
+        live,
+        start=now - timedelta(days=2),
+        mentor=assigned_profile,
+        tier=tree.advanced,
+        replay_video=media,
+    )
     users = {
         ANON: None,
         OWNER: owner,
@@ -114,6 +133,9 @@ def build(home_page):
         override=override,
         owner=owner,
         assignment=assignment,
+        live_session=session,
+        live_question=question,
+        locked_replay=locked_replay,
         free_slot_query="?"
         + urlencode({"start": _tomorrow_at_ten_shanghai().isoformat(), "minutes": 60}),
     )
