@@ -512,7 +512,7 @@ LOGGING = {
 # --- the academy --------------------------------------------------------------------
 
 # Modules whose ``seed(stdout)`` builds the demo academy, in order.
-ACADEMY_SEEDERS = ["academy.demo", "courses.demo", "mentorship.demo"]
+ACADEMY_SEEDERS = ["academy.demo", "courses.demo", "courses.live.demo", "mentorship.demo"]
 # Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)
 ACADEMY_DEMO_PASSWORD = "academy-demo-2026"  # noqa: S105 - demo accounts only (DEBUG)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn, ParentPageColumn
 from wagtail.admin.views.generic import CreateView
@@ -268,3 +269,21 @@ def protect_lesson_documents(document, request):
     if access.learner_state(request.user).is_staff:
         return None
     return HttpResponseForbidden(_("This file belongs to a lesson you cannot open."))
+
+
+# --- live sessions ----------------------------------------------------------------------
+
+
+class LiveReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.is_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_live_report_menu_item():
+    return LiveReportMenuItem(
+        _("Live sessions: sign-ups and attendance"),
+        reverse("courses:live_staff"),
+        icon_name="media",
+        order=910,
+    )

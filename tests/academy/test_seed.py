@@ -58,6 +58,18 @@ def test_seed_builds_the_demo_academy_and_running_it_twice_changes_nothing():
         User.objects.filter(email__startswith="shop0").values_list("display_name", flat=True)
     )
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in names)
+    # Star mentors' live sessions: some coming up, some past with replays, with sign-ups.
+    from django.utils import timezone
+
+    from courses.models import LiveNoticeRun, LiveSessionPage, LiveSignup
+
+    now = timezone.now()
+    live = LiveSessionPage.objects.live()
+    assert live.filter(start__gt=now).count() >= 4
+    assert live.filter(start__lt=now).exclude(replay_url="", replay_video=None).count() >= 3
+    assert live.values("mentor").distinct().count() >= 5
+    assert LiveSignup.objects.filter(user__email="shopkeeper@example.com").exists()
+    assert LiveNoticeRun.objects.filter(kind="reminder", finished_at__isnull=True).exists()
 
 
 def test_seed_grows_an_existing_dataset_without_duplicates():
