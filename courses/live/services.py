@@ -27,20 +27,16 @@ from courses.models import (
     LiveSessionState,
     LiveSignup,
 )
-from courses.services import MAX_MEDIA_SECONDS, WATCHED_SHARE
+from courses.services import WATCHED_SHARE, LearningDenied, LearningError, parse_position
 
 QUESTION_MAX_LENGTH = 300
 
 
-class LiveError(Exception):
+class LiveError(LearningError):
     """A refused action, with a translated message; nothing was saved."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
-
-class LiveDenied(LiveError):
+class LiveDenied(LiveError, LearningDenied):
     """The person may not do this at all (anonymous, locked tier, not theirs): 403."""
 
 
@@ -263,13 +259,7 @@ def record_replay_open(user, session):
 
 def record_replay_position(user, session, *, seconds, duration):
     """Keep the replay position like a lesson video's; 90 % watched marks it done."""
-    try:
-        seconds, duration = float(seconds), float(duration)
-    except (TypeError, ValueError):
-        raise LiveError(_("The position must be a number of seconds.")) from None
-    if not (0 <= seconds <= MAX_MEDIA_SECONDS and 0 < duration <= MAX_MEDIA_SECONDS):
-        raise LiveError(_("The position must be a number of seconds."))
-    seconds = min(seconds, duration)
+    seconds, duration = parse_position(seconds, duration)
     _require_replay(user, session)
     now = timezone.now()
     with transaction.atomic():

@@ -26,7 +26,7 @@ from academy.ratelimits import too_many
 from courses import access
 from courses.live import ics, selectors, services
 from courses.models import LiveQuestion, LiveSessionPage
-from courses.views import ranged_file_response
+from courses.views import player_report, ranged_file_response
 
 
 def _session(session_id):
@@ -186,24 +186,7 @@ def replay_position(request, session_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Log in to watch the replay.")}, status=403)
     session = _session(session_id)
-    try:
-        view, completed_now = services.record_replay_position(
-            request.user,
-            session,
-            seconds=request.POST.get("seconds"),
-            duration=request.POST.get("duration"),
-        )
-    except services.LiveDenied as error:
-        return JsonResponse({"error": error.message}, status=403)
-    except services.LiveError as error:
-        return JsonResponse({"error": error.message}, status=400)
-    return JsonResponse(
-        {
-            "position": view.position_seconds,
-            "completed": view.completed_at is not None,
-            "completed_now": completed_now,
-        }
-    )
+    return player_report(request, services.record_replay_position, session)
 
 
 @require_GET
