@@ -13,16 +13,18 @@ class CoursesConfig(AppConfig):
         from academy import sections
         from courses import catalogue, selectors, workflow
         from courses.live import selectors as live_selectors
-        from courses.models import AcademyIndexPage, LiveSessionPage
+        from courses.models import AcademyIndexPage, LiveSessionIndexPage, LiveSessionPage
 
         # Any page change rebuilds the cached catalogue of the academy.
         for signal in (post_save, post_delete, page_unpublished, post_page_move):
             signal.connect(catalogue.invalidate, dispatch_uid=f"courses_catalogue_{id(signal)}")
-        post_save.connect(
-            workflow.attach_new_academy_page,
-            sender=AcademyIndexPage,
-            dispatch_uid="courses_attach_review_workflow",
-        )
+        # The academy and the live sessions are moderated the same way.
+        for index_model in (AcademyIndexPage, LiveSessionIndexPage):
+            post_save.connect(
+                workflow.attach_new_academy_page,
+                sender=index_model,
+                dispatch_uid=f"courses_attach_review_workflow_{index_model.__name__}",
+            )
         sections.register(
             sections.HOME,
             "tiers",
@@ -46,6 +48,13 @@ class CoursesConfig(AppConfig):
             "courses/includes/dashboard_learning.html",
             order=20,
             get_context=selectors.dashboard_learning_context,
+        )
+        sections.register(
+            sections.DASHBOARD,
+            "live",
+            "courses/includes/dashboard_live.html",
+            order=25,
+            get_context=live_selectors.dashboard_context,
         )
         sections.register(
             sections.MENTEE,

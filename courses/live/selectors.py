@@ -225,3 +225,20 @@ def export_rows(session):
         )
         .iterator(chunk_size=2000)
     )
+
+
+def dashboard_context(request, **kwargs):
+    """我的学习: the live sessions one signed up for that are still to come (mentors: theirs)."""
+    user = request.user
+    now = timezone.now()
+    mine = [
+        s
+        for s in sessions().filter(signups__user=user, start__gt=now - _longest(), cancelled=False)
+        if s.end > now
+    ]
+    is_mentor = hasattr(user, "mentor_profile")
+    if not mine and not is_mentor:
+        return None
+    for session in mine:
+        session.signed_up = True
+    return {"sessions": mine, "is_mentor": is_mentor}

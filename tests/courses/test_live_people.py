@@ -233,3 +233,15 @@ def test_staff_see_attendance_and_export_it(client, index, django_assert_max_num
     assert by_email[came.email][5] == "1"
     assert by_email[came.email][0] == "'=陈丽娟"  # no formula injection in spreadsheets
     assert by_email[stayed_away.email][4] == ""
+
+
+def test_my_learning_lists_the_sessions_i_signed_up_for(client, session, index):
+    live_session(index, title="没报名的直播")
+    user = shopkeeper()
+    services.sign_up(user, session)
+    client.force_login(user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert session.title in page and "没报名的直播" not in page
+    client.force_login(session.mentor.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("courses:live_mentor") in page
