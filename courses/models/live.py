@@ -64,6 +64,7 @@ class LiveSessionPage(Page):
         on_delete=models.SET_NULL,
         null=True,
         related_name="live_sessions",
+        limit_choices_to={"kind": "star"},
         verbose_name=_("star mentor"),
     )
     topic = models.CharField(_("topic"), max_length=16, choices=LiveTopic.choices)

@@ -1,6 +1,6 @@
 """Reminders and notices to everyone signed up: batches, at most once, resumable, re-planned."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -158,3 +158,19 @@ def test_late_sign_ups_get_the_reminders_still_to_come(index):
     assert notices.send_due(session.start - timedelta(minutes=14)) == 3
     assert reminders_of(session).filter(user=late).count() == 1
     assert LiveNoticeKind.REMINDER == "reminder"
+
+
+def test_reminders_across_a_daylight_saving_change_show_each_local_time(index):
+    # Berlin moves its clocks forward at 01:00 UTC on 28 March 2027; New York did on 14 March.
+    start = datetime(2027, 3, 28, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+    session = live_session(index, start=start, title="春季选品")
+    berlin = UserFactory(verified=False, time_zone="Europe/Berlin", language="en")
+    newyork = UserFactory(verified=False, time_zone="America/New_York", language="en")
+    for user in (berlin, newyork):
+        services.sign_up(user, session)
+    run = LiveNoticeRun.objects.get(session=session, minutes_before=1440)
+    assert run.due_at == datetime(2027, 3, 27, 2, 0, tzinfo=UTC)  # 24 real hours, in UTC
+    notices.send_due(run.due_at)
+    body = {n.user_id: n.body for n in Notification.objects.filter(key__contains=":1440:")}
+    assert "2027-03-28 04:00 (Europe/Berlin)" in body[berlin.pk]
+    assert "2027-03-27 22:00 (America/New_York)" in body[newyork.pk]
