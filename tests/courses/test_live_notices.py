@@ -9,14 +9,9 @@ from academy.models import Notification, OutboundEmail
 from courses.live import notices, services
 from courses.models import LiveNoticeKind, LiveNoticeRun, LiveSignup
 from tests.academy.factories import UserFactory
-from tests.courses.factories import live_index, live_session
+from tests.courses.factories import live_session
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def index(home_page):
-    return live_index(home_page)
 
 
 def sign_up_many(session, count):
@@ -30,9 +25,9 @@ def reminders_of(session):
     return Notification.objects.filter(key__startswith=f"live:{session.pk}:reminder")
 
 
-def test_publishing_plans_the_configured_reminders(index, settings):
+def test_publishing_plans_the_configured_reminders(live_index, settings):
     settings.LIVE_REMINDER_MINUTES = [24 * 60, 15]
-    session = live_session(index, start=timezone.now() + timedelta(days=2))
+    session = live_session(live_index, start=timezone.now() + timedelta(days=2))
     runs = LiveNoticeRun.objects.filter(session=session).order_by("-minutes_before")
     assert [(r.kind, r.minutes_before) for r in runs] == [("reminder", 1440), ("reminder", 15)]
     assert runs[0].due_at == session.start - timedelta(hours=24)
@@ -41,15 +36,15 @@ def test_publishing_plans_the_configured_reminders(index, settings):
     assert LiveNoticeRun.objects.filter(session=session).count() == 2
 
 
-def test_a_session_published_at_short_notice_skips_reminders_already_past(index):
-    session = live_session(index, start=timezone.now() + timedelta(hours=2))
+def test_a_session_published_at_short_notice_skips_reminders_already_past(live_index):
+    session = live_session(live_index, start=timezone.now() + timedelta(hours=2))
     assert list(
         LiveNoticeRun.objects.filter(session=session).values_list("minutes_before", flat=True)
     ) == [15]
 
 
-def test_reminders_go_out_in_batches_once_each(index, django_assert_max_num_queries):
-    session = live_session(index, start=timezone.now() + timedelta(days=2))
+def test_reminders_go_out_in_batches_once_each(live_index, django_assert_max_num_queries):
+    session = live_session(live_index, start=timezone.now() + timedelta(days=2))
     users = sign_up_many(session, 10)
     at = session.start - timedelta(hours=23)
     with django_assert_max_num_queries(12):
@@ -66,8 +61,8 @@ def test_reminders_go_out_in_batches_once_each(index, django_assert_max_num_quer
     assert run.finished_at is not None and run.sent == 10
 
 
-def test_a_worker_dying_mid_batch_loses_nothing_and_repeats_nothing(index, monkeypatch):
-    session = live_session(index, start=timezone.now() + timedelta(days=2))
+def test_a_worker_dying_mid_batch_loses_nothing_and_repeats_nothing(live_index, monkeypatch):
+    session = live_session(live_index, start=timezone.now() + timedelta(days=2))
     users = sign_up_many(session, 11)
     at = session.start - timedelta(hours=23)
     real_deliver = notices.deliver
@@ -92,9 +87,9 @@ def test_a_worker_dying_mid_batch_loses_nothing_and_repeats_nothing(index, monke
     assert sorted(keys) == sorted(u.pk for u in users)  # everyone exactly once
 
 
-def test_the_reminder_text_is_in_the_recipients_zone_and_language(index):
+def test_the_reminder_text_is_in_the_recipients_zone_and_language(live_index):
     start = (timezone.now() + timedelta(days=2)).replace(hour=12, minute=0, second=0, microsecond=0)
-    session = live_session(index, start=start, title="社群裂变实战")  # 20:00 in Beijing
+    session = live_session(live_index, start=start, title="社群裂变实战")  # 20:00 in Beijing
     beijing = UserFactory(verified=False)
     newyork = UserFactory(verified=False, time_zone="America/New_York", language="en")
     services.sign_up(beijing, session)
@@ -108,8 +103,8 @@ def test_the_reminder_text_is_in_the_recipients_zone_and_language(index):
     assert f"{local} (America/New_York)" in en.body and "in 24 hours" in en.body
 
 
-def test_a_moved_session_announces_the_new_time_and_replans_reminders(index):
-    session = live_session(index, start=timezone.now() + timedelta(days=2))
+def test_a_moved_session_announces_the_new_time_and_replans_reminders(live_index):
+    session = live_session(live_index, start=timezone.now() + timedelta(days=2))
     users = sign_up_many(session, 3)
     old_runs = list(LiveNoticeRun.objects.filter(session=session))
     session.start += timedelta(days=1)
@@ -129,8 +124,8 @@ def test_a_moved_session_announces_the_new_time_and_replans_reminders(index):
     assert notices.send_due(session.start - timedelta(hours=23)) == len(users)
 
 
-def test_a_cancelled_session_tells_everyone_and_sends_no_reminders(index):
-    session = live_session(index, start=timezone.now() + timedelta(days=2))
+def test_a_cancelled_session_tells_everyone_and_sends_no_reminders(live_index):
+    session = live_session(live_index, start=timezone.now() + timedelta(days=2))
     sign_up_many(session, 2)
     session.cancelled = True
     session.save_revision().publish()
@@ -140,16 +135,16 @@ def test_a_cancelled_session_tells_everyone_and_sends_no_reminders(index):
     assert not reminders_of(session).exists()
 
 
-def test_when_the_beat_was_down_only_the_shorter_reminder_is_sent(index):
-    session = live_session(index, start=timezone.now() + timedelta(days=2))
+def test_when_the_beat_was_down_only_the_shorter_reminder_is_sent(live_index):
+    session = live_session(live_index, start=timezone.now() + timedelta(days=2))
     sign_up_many(session, 2)
     assert notices.send_due(session.start - timedelta(minutes=10)) == 2
     assert reminders_of(session).count() == 2
     assert reminders_of(session).filter(key__contains=":reminder:15:").count() == 2
 
 
-def test_late_sign_ups_get_the_reminders_still_to_come(index):
-    session = live_session(index, start=timezone.now() + timedelta(days=2))
+def test_late_sign_ups_get_the_reminders_still_to_come(live_index):
+    session = live_session(live_index, start=timezone.now() + timedelta(days=2))
     sign_up_many(session, 2)
     notices.send_due(session.start - timedelta(hours=23))
     late = UserFactory(verified=False)
@@ -160,10 +155,10 @@ def test_late_sign_ups_get_the_reminders_still_to_come(index):
     assert LiveNoticeKind.REMINDER == "reminder"
 
 
-def test_reminders_across_a_daylight_saving_change_show_each_local_time(index):
+def test_reminders_across_a_daylight_saving_change_show_each_local_time(live_index):
     # Berlin moves its clocks forward at 01:00 UTC on 28 March 2027; New York did on 14 March.
     start = datetime(2027, 3, 28, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
-    session = live_session(index, start=start, title="春季选品")
+    session = live_session(live_index, start=start, title="春季选品")
     berlin = UserFactory(verified=False, time_zone="Europe/Berlin", language="en")
     newyork = UserFactory(verified=False, time_zone="America/New_York", language="en")
     for user in (berlin, newyork):

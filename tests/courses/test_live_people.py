@@ -13,25 +13,20 @@ from courses.live import services
 from courses.models import LiveQuestion, LiveQuestionVote, LiveReplayView
 from tests.academy.factories import shopkeeper, staff
 from tests.courses import files
-from tests.courses.factories import course, live_index, live_session
+from tests.courses.factories import course, live_session
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def index(home_page):
-    return live_index(home_page)
+def session(live_index):
+    return live_session(live_index)
 
 
 @pytest.fixture
-def session(index):
-    return live_session(index)
-
-
-@pytest.fixture
-def past(index):
+def past(live_index):
     return live_session(
-        index,
+        live_index,
         title="爆款选品复盘",
         start=timezone.now() - timedelta(days=3),
         replay_url="https://live.example.com/replay/77",
@@ -139,9 +134,9 @@ def test_the_replay_is_recorded_like_a_lesson(client, past):
     assert client.post(position, {"seconds": "abc", "duration": "600"}).status_code == 400
 
 
-def test_an_uploaded_replay_streams_to_those_allowed(client, index):
+def test_an_uploaded_replay_streams_to_those_allowed(client, live_index):
     media = files.audio()
-    past = live_session(index, start=timezone.now() - timedelta(days=1), replay_video=media)
+    past = live_session(live_index, start=timezone.now() - timedelta(days=1), replay_video=media)
     url = reverse("courses:live_replay_media", args=[past.pk])
     assert client.get(url).status_code == 403
     client.force_login(shopkeeper())
@@ -149,10 +144,12 @@ def test_an_uploaded_replay_streams_to_those_allowed(client, index):
     assert response.status_code == 206
 
 
-def test_a_replay_for_a_tier_not_reached_is_refused_like_a_locked_lesson(client, academy, index):
+def test_a_replay_for_a_tier_not_reached_is_refused_like_a_locked_lesson(
+    client, academy, live_index
+):
     course(academy.beginner, "basics", lessons=1, quiz=False)
     past = live_session(
-        index,
+        live_index,
         start=timezone.now() - timedelta(days=1),
         tier=academy.intermediate,
         replay_url="https://live.example.com/replay/9",
@@ -182,18 +179,18 @@ def test_visitors_are_sent_to_log_in_for_the_replay(client, past):
 # --- lists, mentor and staff -------------------------------------------------------------
 
 
-def test_the_list_filters_by_topic_and_shows_replays(client, index, past):
-    live_session(index, title="社群早安打卡", topic="community")
-    live_session(index, title="朋友圈晒单", topic="moments")
-    page = client.get(index.url + "?topic=community").content.decode()
+def test_the_list_filters_by_topic_and_shows_replays(client, live_index, past):
+    live_session(live_index, title="社群早安打卡", topic="community")
+    live_session(live_index, title="朋友圈晒单", topic="moments")
+    page = client.get(live_index.url + "?topic=community").content.decode()
     assert "社群早安打卡" in page and "朋友圈晒单" not in page
-    page = client.get(index.url).content.decode()
+    page = client.get(live_index.url).content.decode()
     assert "爆款选品复盘" in page and "精彩回放" in page
 
 
-def test_the_mentor_sees_her_sessions_and_questions_by_votes(client, session, index):
+def test_the_mentor_sees_her_sessions_and_questions_by_votes(client, session, live_index):
     mentor_user = session.mentor.user
-    other = live_session(index, title="别的导师的直播")
+    other = live_session(live_index, title="别的导师的直播")
     fans = [shopkeeper() for _ in range(3)]
     for fan in fans:
         services.sign_up(fan, session)
@@ -213,14 +210,14 @@ def test_the_mentor_sees_her_sessions_and_questions_by_votes(client, session, in
     assert client.get(url).status_code == 404
 
 
-def test_staff_see_attendance_and_export_it(client, index, django_assert_max_num_queries):
-    session = live_session(index, start=timezone.now() + timedelta(minutes=5))
+def test_staff_see_attendance_and_export_it(client, live_index, django_assert_max_num_queries):
+    session = live_session(live_index, start=timezone.now() + timedelta(minutes=5))
     came, stayed_away = shopkeeper(user__display_name="=陈丽娟"), shopkeeper()
     services.sign_up(came, session)
     services.sign_up(stayed_away, session)
     services.join(came, session)
     for number in range(3):
-        live_session(index, title=f"其他直播 {number}")
+        live_session(live_index, title=f"其他直播 {number}")
     client.force_login(staff(roles.PROGRAM_STAFF))
     with django_assert_max_num_queries(15):
         page = client.get(reverse("courses:live_staff")).content.decode()
@@ -235,8 +232,8 @@ def test_staff_see_attendance_and_export_it(client, index, django_assert_max_num
     assert by_email[stayed_away.email][4] == ""
 
 
-def test_my_learning_lists_the_sessions_i_signed_up_for(client, session, index):
-    live_session(index, title="没报名的直播")
+def test_my_learning_lists_the_sessions_i_signed_up_for(client, session, live_index):
+    live_session(live_index, title="没报名的直播")
     user = shopkeeper()
     services.sign_up(user, session)
     client.force_login(user)

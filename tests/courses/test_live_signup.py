@@ -10,19 +10,14 @@ from icalendar import Calendar
 from courses.live import services
 from courses.models import LiveSessionState, LiveSignup
 from tests.academy.factories import shopkeeper
-from tests.courses.factories import course, live_index, live_session
+from tests.courses.factories import course, live_session
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def index(home_page):
-    return live_index(home_page)
-
-
-@pytest.fixture
-def session(index):
-    return live_session(index)
+def session(live_index):
+    return live_session(live_index)
 
 
 def signup_count(session):
@@ -59,16 +54,16 @@ def test_the_page_shows_sign_up_then_signed_up_with_calendar_link(client, sessio
         ({"cancelled": True}, "这场直播已取消"),
     ],
 )
-def test_past_or_cancelled_sessions_refuse_sign_up(client, index, change, message):
-    session = live_session(index, **change)
+def test_past_or_cancelled_sessions_refuse_sign_up(client, live_index, change, message):
+    session = live_session(live_index, **change)
     client.force_login(shopkeeper())
     response = client.post(reverse("courses:live_signup", args=[session.pk]), follow=True)
     assert message in response.content.decode()
     assert signup_count(session) == 0
 
 
-def test_a_full_session_refuses_and_saves_nothing(client, index):
-    session = live_session(index, capacity=1)
+def test_a_full_session_refuses_and_saves_nothing(client, live_index):
+    session = live_session(live_index, capacity=1)
     services.sign_up(shopkeeper(), session)
     client.force_login(shopkeeper())
     response = client.post(reverse("courses:live_signup", args=[session.pk]), follow=True)
@@ -77,8 +72,8 @@ def test_a_full_session_refuses_and_saves_nothing(client, index):
     assert LiveSessionState.objects.get(session=session).signups == 1
 
 
-def test_withdrawing_frees_the_place(index):
-    session = live_session(index, capacity=1)
+def test_withdrawing_frees_the_place(live_index):
+    session = live_session(live_index, capacity=1)
     first, second = shopkeeper(), shopkeeper()
     services.sign_up(first, session)
     assert services.withdraw(first, session)
@@ -87,9 +82,9 @@ def test_withdrawing_frees_the_place(index):
     assert LiveSessionState.objects.get(session=session).signups == 1
 
 
-def test_a_tier_the_shopkeeper_has_not_reached_refuses_sign_up(academy, index):
+def test_a_tier_the_shopkeeper_has_not_reached_refuses_sign_up(academy, live_index):
     course(academy.beginner, "basics", lessons=1, quiz=False)
-    session = live_session(index, tier=academy.intermediate)
+    session = live_session(live_index, tier=academy.intermediate)
     with pytest.raises(services.LiveDenied, match="中班进阶"):
         services.sign_up(shopkeeper(), session)
     assert signup_count(session) == 0
@@ -105,9 +100,9 @@ def test_the_calendar_file_holds_the_session_in_utc_with_a_stable_uid(client, se
     assert "live.example.com" not in response.content.decode()  # the join link stays private
 
 
-def test_the_join_link_shows_only_to_people_signed_up_near_the_start(client, index):
-    soon = live_session(index, start=timezone.now() + timedelta(minutes=10))
-    later = live_session(index, start=timezone.now() + timedelta(days=1))
+def test_the_join_link_shows_only_to_people_signed_up_near_the_start(client, live_index):
+    soon = live_session(live_index, start=timezone.now() + timedelta(minutes=10))
+    later = live_session(live_index, start=timezone.now() + timedelta(days=1))
     user, stranger = shopkeeper(), shopkeeper()
     services.sign_up(user, soon)
     services.sign_up(user, later)
@@ -122,8 +117,8 @@ def test_the_join_link_shows_only_to_people_signed_up_near_the_start(client, ind
     assert "live.example.com" not in soon_page  # the stream address only after the click
 
 
-def test_joining_records_the_click_and_redirects_to_the_stream(client, index):
-    session = live_session(index, start=timezone.now() + timedelta(minutes=5))
+def test_joining_records_the_click_and_redirects_to_the_stream(client, live_index):
+    session = live_session(live_index, start=timezone.now() + timedelta(minutes=5))
     user = shopkeeper()
     services.sign_up(user, session)
     client.force_login(user)
@@ -137,9 +132,9 @@ def test_joining_records_the_click_and_redirects_to_the_stream(client, index):
     assert signup.joined_at is not None
 
 
-def test_join_is_refused_far_from_start_and_to_people_not_signed_up(client, index):
-    far = live_session(index, start=timezone.now() + timedelta(hours=3))
-    near = live_session(index, start=timezone.now() + timedelta(minutes=5))
+def test_join_is_refused_far_from_start_and_to_people_not_signed_up(client, live_index):
+    far = live_session(live_index, start=timezone.now() + timedelta(hours=3))
+    near = live_session(live_index, start=timezone.now() + timedelta(minutes=5))
     user = shopkeeper()
     services.sign_up(user, far)
     client.force_login(user)
@@ -150,9 +145,11 @@ def test_join_is_refused_far_from_start_and_to_people_not_signed_up(client, inde
     assert not LiveSignup.objects.filter(join_clicks__gt=0).exists()
 
 
-def test_times_show_in_the_users_time_zone(client, index):
+def test_times_show_in_the_users_time_zone(client, live_index):
     start = timezone.now().replace(microsecond=0) + timedelta(days=3)
-    session = live_session(index, start=start.replace(hour=2, minute=0, second=0))  # 10:00 Beijing
+    session = live_session(
+        live_index, start=start.replace(hour=2, minute=0, second=0)
+    )  # 10:00 Beijing
     berlin = shopkeeper(user__time_zone="Europe/Berlin")
     client.force_login(berlin)
     page = client.get(session.url).content.decode()
@@ -164,13 +161,13 @@ def test_times_show_in_the_users_time_zone(client, index):
 
 
 def test_home_page_lists_upcoming_sessions_in_few_queries(
-    client, home_page, index, django_assert_max_num_queries
+    client, home_page, live_index, django_assert_max_num_queries
 ):
     for number in range(4):
         live_session(
-            index, title=f"直播 {number}", start=timezone.now() + timedelta(days=number + 1)
+            live_index, title=f"直播 {number}", start=timezone.now() + timedelta(days=number + 1)
         )
-    live_session(index, title="已经结束的直播", start=timezone.now() - timedelta(days=2))
+    live_session(live_index, title="已经结束的直播", start=timezone.now() - timedelta(days=2))
     user = shopkeeper()
     client.force_login(user)
     with django_assert_max_num_queries(25):
