@@ -242,3 +242,37 @@ def test_my_learning_lists_the_sessions_i_signed_up_for(client, session, live_in
     client.force_login(session.mentor.user)
     page = client.get(reverse("dashboard")).content.decode()
     assert reverse("courses:live_mentor") in page
+
+
+def test_materials_follow_the_sessions_tier(client, academy, live_index):
+    course(academy.beginner, "basics", lessons=1, quiz=False)
+    handout, secret = files.document(), files.document(name="团队方案.txt")
+    open_session = live_session(
+        live_index, materials=[{"type": "file", "value": {"document": handout.id, "label": ""}}]
+    )
+    locked = live_session(
+        live_index,
+        tier=academy.advanced,
+        materials=[{"type": "file", "value": {"document": secret.id, "label": ""}}],
+    )
+    client.force_login(shopkeeper())
+    page = client.get(open_session.url).content.decode()
+    url = reverse("courses:live_material", args=[open_session.pk, handout.id])
+    assert url in page
+    assert client.get(url).status_code == 200
+    assert (
+        client.get(reverse("courses:live_material", args=[locked.pk, secret.id])).status_code == 403
+    )
+    assert (
+        client.get(reverse("courses:live_material", args=[open_session.pk, secret.id])).status_code
+        == 404
+    )
+    # Nor through the document's own address.
+    assert (
+        client.get(reverse("wagtaildocs_serve", args=[secret.id, secret.filename])).status_code
+        == 403
+    )
+    assert (
+        client.get(reverse("wagtaildocs_serve", args=[handout.id, handout.filename])).status_code
+        == 200
+    )
