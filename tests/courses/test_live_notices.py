@@ -169,3 +169,17 @@ def test_reminders_across_a_daylight_saving_change_show_each_local_time(live_ind
     body = {n.user_id: n.body for n in Notification.objects.filter(key__contains=":1440:")}
     assert "2027-03-28 04:00 (Europe/Berlin)" in body[berlin.pk]
     assert "2027-03-27 22:00 (America/New_York)" in body[newyork.pk]
+
+
+def test_the_periodic_task_sends_what_is_due(live_index, settings):
+    from courses.tasks import send_live_notices
+
+    assert settings.CELERY_BEAT_SCHEDULE["courses-send-live-notices"]["task"] == (
+        "courses.tasks.send_live_notices"
+    )
+    session = live_session(live_index, start=timezone.now() + timedelta(minutes=20))
+    sign_up_many(session, 2)
+    # Five minutes later the 15-minute reminder is due.
+    LiveNoticeRun.objects.filter(session=session).update(due_at=timezone.now())
+    assert send_live_notices.delay().get() == 2
+    assert send_live_notices.delay().get() == 0

@@ -276,3 +276,18 @@ def test_materials_follow_the_sessions_tier(client, academy, live_index):
         client.get(reverse("wagtaildocs_serve", args=[handout.id, handout.filename])).status_code
         == 200
     )
+
+
+def test_the_session_page_costs_the_same_queries_with_many_questions(
+    client, session, django_assert_max_num_queries
+):
+    people = [shopkeeper() for _ in range(4)]
+    for person in people:
+        services.sign_up(person, session)
+    for number in range(30):
+        question = services.ask(people[number % 4], session, f"问题 {number}")
+        services.vote(people[(number + 1) % 4], question)
+    client.force_login(people[0])
+    with django_assert_max_num_queries(22):
+        page = client.get(session.url).content.decode()
+    assert page.count('class="card live-question') == 30
