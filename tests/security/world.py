@@ -26,7 +26,7 @@ from mentorship.models import (
     SessionNote,
     Thread,
 )
-from tests.academy.factories import shopkeeper, staff
+from tests.academy.factories import MentorProfileFactory, shopkeeper, staff
 from tests.courses import factories as courses
 from tests.courses import files
 from tests.mentorship.factories import AssignmentFactory, make_booking, open_mentor
@@ -87,13 +87,14 @@ def build(home_page):
         first_day=(now + timedelta(days=10)).date(),
         last_day=(now + timedelta(days=10)).date(),
     )
-    # Live sessions: the assigned mentor gives one soon (A signed up and asked a question),
-    # and an advanced-tier replay is locked for every shopkeeper.
+    # Live sessions: a star mentor (none of the roles above) gives one soon, which A signed
+    # up for and asked about; an advanced-tier replay is locked for every shopkeeper.
     live = courses.live_index(home_page)
+    star = MentorProfileFactory(kind=MentorKind.STAR)
     session = courses.live_session(
         live,
         start=now + timedelta(minutes=5),
-        mentor=assigned_profile,
+        mentor=star,
         materials=[{"type": "file", "value": {"document": doc.id, "label": "课件"}}],
     )
     live_services.sign_up(owner, session)
@@ -101,7 +102,7 @@ def build(home_page):
     locked_replay = courses.live_session(
         live,
         start=now - timedelta(days=2),
-        mentor=assigned_profile,
+        mentor=star,
         tier=tree.advanced,
         replay_video=media,
     )
