@@ -344,6 +344,9 @@ ACADEMY_RATE_LIMITS = {
     "referral_visit": "30/h",
     # Share-card images rendered per visitor (cached ones are not counted).
     "share_card": "60/h",
+    # Questions before a live session, and votes on them.
+    "live_question": "10/h",
+    "live_vote": "120/h",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
@@ -538,6 +541,7 @@ ACADEMY_REFERRAL_DAYS = 30
 ACADEMY_SEEDERS = [
     "academy.demo",
     "courses.demo",
+    "courses.live.demo",
     "mentorship.demo",
     "mentorship.starleader.demo",
     "academy.teams.demo",
@@ -590,5 +594,22 @@ CELERY_BEAT_SCHEDULE |= {
     "starleader-close-guidance": {
         "task": "mentorship.starleader.tasks.close_guidance_months",
         "schedule": crontab(minute=5),
+    },
+}
+
+# --- live sessions ----------------------------------------------------------------------
+
+# Reminders before a live session, in minutes, to everyone signed up.
+LIVE_REMINDER_MINUTES = _minutes_list("LIVE_REMINDER_MINUTES", [24 * 60, 15])
+# The join link shows from this many minutes before the start until the end.
+LIVE_JOIN_OPENS_MINUTES = env_int("LIVE_JOIN_OPENS_MINUTES", 15)
+# Sign-ups notified per transaction, and batches per run of the periodic task.
+LIVE_NOTICE_BATCH = env_int("LIVE_NOTICE_BATCH", 500)
+LIVE_NOTICE_BATCHES_PER_RUN = env_int("LIVE_NOTICE_BATCHES_PER_RUN", 200)
+CELERY_BEAT_SCHEDULE |= {
+    # Notices to everyone signed up are rows claimed every minute, in batches.
+    "courses-send-live-notices": {
+        "task": "courses.tasks.send_live_notices",
+        "schedule": crontab(minute="*"),
     },
 }
