@@ -30,7 +30,7 @@ run: install
 test: install test-main test-postgres
 
 test-main:
-	ACADEMY_TESTING=1 $(PY) -m pytest -n $(PYTEST_WORKERS) -m "not postgres"
+	ACADEMY_TESTING=1 $(PY) -m pytest -n $(PYTEST_WORKERS) -m "not postgres" $(PYTEST_ARGS)
 
 test-postgres:
 	@if $(PY) -m academy.probe postgres "$(TEST_DATABASE_URL)"; then \

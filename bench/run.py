@@ -67,6 +67,10 @@ BURSTS = [
         ),
     ),
     (
+        "5,000 live-session sign-ups in a burst (0 duplicates, 0 errors)",
+        _script_burst("live_signup_burst.py", "--signups=5000"),
+    ),
+    (
         "500 cohort confirmations for 150 seats (150 must be admitted)",
         _script_burst("cohort_burst.py", "--database-url={database}", "--seats=150"),
     ),

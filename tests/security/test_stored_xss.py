@@ -68,6 +68,8 @@ FIELDS = {
     "status change reason": lambda x, p: ApplicationEvent.objects.filter(
         application=x.application
     ).update(reason=p),
+    # Live sessions
+    "live-session question": lambda x, p: _set(x.live_question, "text", p),
     # Team leader's training plan
     "training plan title": lambda x, p: TrainingPlan.objects.update_or_create(
         leader=x.owner.shopkeeper_profile, defaults={"title": p}
