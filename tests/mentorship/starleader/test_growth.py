@@ -1,6 +1,8 @@
 """The Star Leader Program in the growth features: graduation cards, results, milestones."""
 
 import io
+import re
+from datetime import date
 
 import pytest
 from django.db import transaction
@@ -8,11 +10,13 @@ from django.urls import reverse
 from PIL import Image
 
 from academy import roles
+from academy.metrics import selectors as metrics
+from academy.models import ShopMonth
 from academy.sharecards import services as sharecards
 from mentorship.starleader.models import CohortPage, Status
 from mentorship.starleader.transitions import change_status
 from tests.academy.factories import staff
-from tests.mentorship.starleader.factories import CohortFactory, member
+from tests.mentorship.starleader.factories import CohortFactory, applicant, apply, member
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +105,66 @@ def test_another_cohorts_graduate_cannot_open_this_cohorts_card(client, officer,
     assert client.get(reverse("sharecards:card", args=["graduation", cohort.pk])).status_code == 404
     assert client.get(reverse("sharecards:card", args=["graduation", "x1"])).status_code == 404
     assert client.get(reverse("sharecards:card", args=["graduation", other.pk])).status_code == 200
+
+
+# --- cohort results for program staff ----------------------------------------------------
+
+
+def _months(user, start, values):
+    for i, gmv in enumerate(values):
+        ShopMonth.objects.create(
+            profile=user.shopkeeper_profile,
+            month=metrics.add_months(start, i),
+            gmv=gmv,
+            orders=gmv // 10,
+            new_recruits=1,
+            team_size=5,
+        )
+
+
+@pytest.fixture
+def april_cohort(officer):
+    """Three members and two peers with shop months around April 2026, the cohort's month."""
+    cohort = CohortFactory(
+        capacity=10,
+        classes_start_on=date(2026, 4, 10),
+        classes_end_on=date(2026, 4, 11),
+        guidance_starts_on=date(2026, 4, 12),
+        guidance_ends_on=date(2026, 5, 11),
+    )
+    members = [member(cohort, officer, applicant(level=3, province="河南")) for _ in range(3)]
+    for application, before, after in zip(members, [100, 200, 300], [400, 500, 900], strict=True):
+        _months(application.applicant, date(2026, 1, 1), [before] * 3 + [9999] + [after] * 3)
+    for before, after in [(100, 150), (300, 350)]:
+        _months(
+            applicant(level=3, province="河南"), date(2026, 1, 1), [before] * 3 + [0] + [after] * 3
+        )
+    rejected = apply(cohort, applicant(level=3, province="河南"))
+    with transaction.atomic():
+        change_status(rejected, Status.REJECTED, by=officer, reason="名额已满", announce=False)
+    _months(rejected.applicant, date(2026, 1, 1), [7000] * 7)  # a peer, not a member
+    return cohort
+
+
+def test_staff_see_members_medians_before_and_after_beside_peers(client, officer, april_cohort):
+    client.force_login(officer)
+    dashboard = client.get(reverse("mentorship:starleader:dashboard", args=[april_cohort.pk]))
+    url = reverse("mentorship:starleader:results", args=[april_cohort.pk])
+    assert url in dashboard.content.decode()
+    page = client.get(url).content.decode()
+    assert "不能证明因果" in page
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", page, re.S)
+    cells = [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+    # Members: median before 200, after 500; peers (incl. the rejected applicant): 300 → 350.
+    assert cells[0] == ["3 / 3", "200", "500", "20.0", "50.0"]
+    assert cells[1] == ["3 / 3", "300", "350", "30.0", "35.0"]
+    csv = client.get(url + "?format=csv").content.decode("utf-8-sig").splitlines()
+    assert csv[0] == "组别,指标,之前有数据的店铺,之前中位数,之后有数据的店铺,之后中位数,之后减之前"
+    assert "3,200,3,500,300" in csv[1]
+
+
+def test_shopkeepers_cannot_open_the_cohort_results(client, april_cohort):
+    member_user = april_cohort.applications.first().applicant
+    client.force_login(member_user)
+    url = reverse("mentorship:starleader:results", args=[april_cohort.pk])
+    assert client.get(url).status_code == 403
