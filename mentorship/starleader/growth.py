@@ -1,12 +1,12 @@
 """What the Star Leader Program adds to the academy's growth features.
 
 A graduation is an achievement a member can share on a card, and a cohort she
-attended is a milestone beside her shop results. Both read the application's
+attended or graduated from is a milestone beside her shop results. Both read the application's
 status and its audit trail, so a card or a milestone never claims what did not
 happen. Registered in ``MentorshipConfig.ready()``.
 """
 
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +73,36 @@ def graduation_achievement(user, ref):
     return _achievement(application, _page_urls([application.cohort_id]))
 
 
+def cohort_milestones(user):
+    """The cohorts she attended (her first check-in) and graduated from, for her results
+    chart; one query."""
+    from academy.metrics.selectors import Milestone, month_of
+
+    applications = (
+        Application.objects.filter(applicant=user)
+        .select_related("cohort")
+        .annotate(
+            first_class=Min("attendances__checked_in_at"),
+            graduated_at=Max("events__at", filter=Q(events__to_status=Status.GRADUATED)),
+        )
+        .filter(Q(first_class__isnull=False) | Q(graduated_at__isnull=False))
+    )
+    milestones = []
+    for application in applications:
+        title = _cohort_title(application.cohort)
+        for at, text in [
+            (application.first_class, _("Attended %(cohort)s")),
+            (application.graduated_at, _("Graduated from %(cohort)s")),
+        ]:
+            if at is not None:
+                day = timezone.localdate(at)
+                milestones.append(Milestone(month_of(day), day, text % {"cohort": title}))
+    return milestones
+
+
 def register():
+    from academy.metrics import selectors as metrics
     from academy.sharecards import kinds
 
     kinds.register(GRADUATION, achievements=graduation_achievements, find=graduation_achievement)
+    metrics.add_milestone_source(cohort_milestones)

@@ -2,21 +2,29 @@
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from academy import roles
 from academy.metrics import selectors as metrics
 from academy.models import ShopMonth
 from academy.sharecards import services as sharecards
+from mentorship.starleader import services
 from mentorship.starleader.models import CohortPage, Status
 from mentorship.starleader.transitions import change_status
 from tests.academy.factories import staff
-from tests.mentorship.starleader.factories import CohortFactory, applicant, apply, member
+from tests.mentorship.starleader.factories import (
+    CohortFactory,
+    add_session,
+    applicant,
+    apply,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +176,42 @@ def test_shopkeepers_cannot_open_the_cohort_results(client, april_cohort):
     client.force_login(member_user)
     url = reverse("mentorship:starleader:results", args=[april_cohort.pk])
     assert client.get(url).status_code == 403
+
+
+# --- the cohort on her results chart ----------------------------------------------------
+
+
+def test_her_results_show_the_cohort_she_attended_and_graduated_from(client, officer):
+    cohort = CohortFactory(number=12)
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    session = add_session(cohort, starts_at=ten_days_ago)
+    application = member(cohort, officer)
+    services.take_attendance(session, officer, [application.pk], now=ten_days_ago)
+    application.refresh_from_db()
+    assert application.status == Status.ATTENDING
+    user = application.applicant
+    this_month = metrics.month_of(timezone.localdate())
+    _months(user, metrics.add_months(this_month, -2), [1000, 2000, 3000])
+    client.force_login(user)
+    page = client.get(reverse("metrics:mine")).content.decode()
+    attended_on = timezone.localdate(ten_days_ago).isoformat()
+    assert f"{attended_on} · 参加了聚星领导者计划第12期" in page
+    assert "结业于" not in page
+    advance(application, Status.GRADUATED, by=officer)
+    page = client.get(reverse("metrics:mine")).content.decode()
+    assert f"{timezone.localdate().isoformat()} · 结业于聚星领导者计划第12期" in page
+    assert "<circle" in page  # the milestone marks this month's bar
+    csv = client.get(reverse("metrics:mine") + "?format=csv").content.decode("utf-8-sig")
+    assert "结业于聚星领导者计划第12期" in csv
+
+
+def test_an_applicant_who_never_attended_has_no_cohort_milestone(client, officer):
+    cohort = CohortFactory(number=13)
+    add_session(cohort)
+    user = member(cohort, officer).applicant
+    rejected = apply(CohortFactory(number=14), user)
+    with transaction.atomic():
+        change_status(rejected, Status.REJECTED, by=officer, reason="条件不符", announce=False)
+    client.force_login(user)
+    page = client.get(reverse("metrics:mine")).content.decode()
+    assert "聚星领导者计划第13期" not in page and "聚星领导者计划第14期" not in page
