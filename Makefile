@@ -34,7 +34,7 @@ test-main:
 
 test-postgres:
 	@if $(PY) -m academy.probe postgres "$(TEST_DATABASE_URL)"; then \
-		ACADEMY_TESTING=1 DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest -n $(PYTEST_WORKERS) -m postgres; \
+		ACADEMY_TESTING=1 DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m postgres; \
 		status=$$?; [ $$status -eq 5 ] && status=0; exit $$status; \
 	elif [ "$$REQUIRE_SERVICES" = "1" ]; then \
 		echo "PostgreSQL is not reachable at $(TEST_DATABASE_URL), and REQUIRE_SERVICES=1"; exit 1; \

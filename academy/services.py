@@ -61,6 +61,33 @@ def notify(user, *, key, title, body="", url="", email=True):
     return True
 
 
+def notify_many(notices, *, email=True):
+    """``notify`` for many people at once: two inserts, whatever the number of notices.
+
+    ``notices`` are ``(user, key, title, body, url)``; keys already used are
+    skipped by the unique constraints, so a batch written twice sends once.
+    Call it inside the transaction that records the batch as done.
+    """
+    rows, emails = [], []
+    for user, key, title, body, url in notices:
+        rows.append(Notification(user=user, key=key, title=title, body=body, url=url))
+        if email and user.email:
+            link = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+            emails.append(
+                OutboundEmail(
+                    key=key,
+                    to=user.email,
+                    subject=f"【店主商学院】{title}",
+                    body=f"{body}\n\n{link}".strip(),
+                )
+            )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    if emails:
+        _queue_email_relay()
+    return len(rows)
+
+
 # After the broker refuses a kick, the next ones are skipped for this long: the
 # periodic relay sends the e-mails, and requests do not wait on a dead broker.
 BROKER_RETRY_SECONDS = 30

@@ -268,6 +268,9 @@ else:
         "socket_connect_timeout": 1,
         "socket_timeout": 2,
         "visibility_timeout": 3600,
+        # One attempt per publish: kombu otherwise sleeps and retries until the
+        # connection timeout (2 s per task while Redis is down).
+        "max_retries": 0,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -278,7 +281,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "celery.beat:PersistentScheduler"
+# One beat at a time: a second one waits as a standby (academy/beat.py).
+CELERY_BEAT_SCHEDULER = "academy.beat:SingleBeatScheduler"
+# How long the running beat's lock lasts without renewal: a standby takes over this
+# long after the running beat dies.
+ACADEMY_BEAT_LOCK_SECONDS = env_int("ACADEMY_BEAT_LOCK_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "send-pending-emails": {
         "task": "academy.tasks.send_pending_emails",
@@ -337,6 +344,9 @@ ACADEMY_RATE_LIMITS = {
     "referral_visit": "30/h",
     # Share-card images rendered per visitor (cached ones are not counted).
     "share_card": "60/h",
+    # Questions before a live session, and votes on them.
+    "live_question": "10/h",
+    "live_vote": "120/h",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
@@ -366,6 +376,8 @@ EMAIL_BACKEND = os.environ.get(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# The file-based backend (django.core.mail.backends.filebased.EmailBackend) writes here.
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -529,6 +541,7 @@ ACADEMY_REFERRAL_DAYS = 30
 ACADEMY_SEEDERS = [
     "academy.demo",
     "courses.demo",
+    "courses.live.demo",
     "mentorship.demo",
     "mentorship.starleader.demo",
     "academy.teams.demo",
@@ -581,5 +594,22 @@ CELERY_BEAT_SCHEDULE |= {
     "starleader-close-guidance": {
         "task": "mentorship.starleader.tasks.close_guidance_months",
         "schedule": crontab(minute=5),
+    },
+}
+
+# --- live sessions ----------------------------------------------------------------------
+
+# Reminders before a live session, in minutes, to everyone signed up.
+LIVE_REMINDER_MINUTES = _minutes_list("LIVE_REMINDER_MINUTES", [24 * 60, 15])
+# The join link shows from this many minutes before the start until the end.
+LIVE_JOIN_OPENS_MINUTES = env_int("LIVE_JOIN_OPENS_MINUTES", 15)
+# Sign-ups notified per transaction, and batches per run of the periodic task.
+LIVE_NOTICE_BATCH = env_int("LIVE_NOTICE_BATCH", 500)
+LIVE_NOTICE_BATCHES_PER_RUN = env_int("LIVE_NOTICE_BATCHES_PER_RUN", 200)
+CELERY_BEAT_SCHEDULE |= {
+    # Notices to everyone signed up are rows claimed every minute, in batches.
+    "courses-send-live-notices": {
+        "task": "courses.tasks.send_live_notices",
+        "schedule": crontab(minute="*"),
     },
 }

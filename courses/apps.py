@@ -8,20 +8,23 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_unpublished, post_page_move
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from academy import sections
         from courses import catalogue, selectors, workflow
-        from courses.models import AcademyIndexPage
+        from courses.live import selectors as live_selectors
+        from courses.models import AcademyIndexPage, LiveSessionIndexPage, LiveSessionPage
 
         # Any page change rebuilds the cached catalogue of the academy.
         for signal in (post_save, post_delete, page_unpublished, post_page_move):
             signal.connect(catalogue.invalidate, dispatch_uid=f"courses_catalogue_{id(signal)}")
-        post_save.connect(
-            workflow.attach_new_academy_page,
-            sender=AcademyIndexPage,
-            dispatch_uid="courses_attach_review_workflow",
-        )
+        # The academy and the live sessions are moderated the same way.
+        for index_model in (AcademyIndexPage, LiveSessionIndexPage):
+            post_save.connect(
+                workflow.attach_new_academy_page,
+                sender=index_model,
+                dispatch_uid=f"courses_attach_review_workflow_{index_model.__name__}",
+            )
         sections.register(
             sections.HOME,
             "tiers",
@@ -29,7 +32,16 @@ class CoursesConfig(AppConfig):
             order=10,
             get_context=selectors.home_tiers_context,
         )
-        sections.register(sections.HOME, "live", "courses/includes/home_live.html", order=20)
+        sections.register(
+            sections.HOME,
+            "live",
+            "courses/includes/home_live.html",
+            order=20,
+            get_context=live_selectors.home_context,
+        )
+        page_published.connect(
+            live_schedule_changed, sender=LiveSessionPage, dispatch_uid="courses_live_schedule"
+        )
         sections.register(
             sections.DASHBOARD,
             "learning",
@@ -38,9 +50,23 @@ class CoursesConfig(AppConfig):
             get_context=selectors.dashboard_learning_context,
         )
         sections.register(
+            sections.DASHBOARD,
+            "live",
+            "courses/includes/dashboard_live.html",
+            order=25,
+            get_context=live_selectors.dashboard_context,
+        )
+        sections.register(
             sections.MENTEE,
             "learning",
             "courses/includes/mentee_learning.html",
             order=20,
             get_context=selectors.mentee_learning_context,
         )
+
+
+def live_schedule_changed(sender, instance, **kwargs):
+    """A published live session plans its reminders, or tells everyone it moved."""
+    from courses.live import services
+
+    services.sync_schedule(instance)

@@ -151,18 +151,23 @@ def _progress_row(user, lesson, course):
     return progress
 
 
-def record_position(user, lesson, *, seconds, duration):
-    """Keep the video/audio position; watching ≥ 90 % completes the lesson.
-
-    Returns (progress, completed_now).
-    """
+def parse_position(seconds, duration):
+    """A player's report as numbers: (seconds, duration), the position never past the end."""
     try:
         seconds, duration = float(seconds), float(duration)
     except (TypeError, ValueError):
         raise LearningError(_("The position must be a number of seconds.")) from None
     if not (0 <= seconds <= MAX_MEDIA_SECONDS and 0 < duration <= MAX_MEDIA_SECONDS):
         raise LearningError(_("The position must be a number of seconds."))
-    seconds = min(seconds, duration)
+    return min(seconds, duration), duration
+
+
+def record_position(user, lesson, *, seconds, duration):
+    """Keep the video/audio position; watching ≥ 90 % completes the lesson.
+
+    Returns (progress, completed_now).
+    """
+    seconds, duration = parse_position(seconds, duration)
     course = _course_of(lesson)
     _require_study(user, course)
     with transaction.atomic():

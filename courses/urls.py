@@ -3,6 +3,7 @@ from django.views.decorators.cache import cache_control
 from wagtail.images.views.serve import ServeView
 
 from courses import views
+from courses.live import views as live
 
 # Course covers are public (course descriptions are): signed URLs, rendered on first request.
 serve_cover = cache_control(public=True, max_age=7 * 24 * 3600)(ServeView.as_view(action="serve"))
@@ -31,4 +32,22 @@ urlpatterns = [
         name="certificate_download",
     ),
     path("certificates/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    # star mentors' live sessions (the session pages themselves are Wagtail pages)
+    path("live/<int:session_id>/signup/", live.signup, name="live_signup"),
+    path("live/<int:session_id>/withdraw/", live.withdraw, name="live_withdraw"),
+    path("live/<int:session_id>/calendar.ics", live.calendar_file, name="live_ics"),
+    path("live/<int:session_id>/join/", live.join, name="live_join"),
+    path("live/<int:session_id>/questions/", live.ask, name="live_ask"),
+    path("live/questions/<int:question_id>/vote/", live.vote, name="live_vote"),
+    path("live/questions/<int:question_id>/hide/", live.hide, name="live_hide"),
+    path("live/<int:session_id>/replay/", live.replay, name="live_replay"),
+    path("live/<int:session_id>/replay/video/", live.replay_media, name="live_replay_media"),
+    path(
+        "live/<int:session_id>/replay/position/", live.replay_position, name="live_replay_position"
+    ),
+    path("live/<int:session_id>/materials/<int:document_id>/", live.material, name="live_material"),
+    path("live/mine/", live.mentor_sessions, name="live_mentor"),
+    path("live/mine/<int:session_id>/", live.mentor_session, name="live_mentor_session"),
+    path("live/staff/", live.staff_report, name="live_staff"),
+    path("live/staff/<int:session_id>/export.csv", live.staff_export, name="live_staff_csv"),
 ]

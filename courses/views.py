@@ -81,10 +81,16 @@ def lesson_position(request, lesson_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Log in to study this course.")}, status=403)
     lesson = _live_page(LessonPage, lesson_id)
+    return player_report(request, services.record_position, lesson)
+
+
+def player_report(request, record, subject):
+    """Answer a player's position report: ``record(user, subject, seconds=, duration=)``
+    returns (progress, completed_now); refusals become 403 or 400 with the message."""
     try:
-        progress, completed_now = services.record_position(
+        progress, completed_now = record(
             request.user,
-            lesson,
+            subject,
             seconds=request.POST.get("seconds"),
             duration=request.POST.get("duration"),
         )

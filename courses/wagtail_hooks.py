@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn, ParentPageColumn
 from wagtail.admin.views.generic import CreateView
@@ -23,7 +24,15 @@ from wagtail.permissions import register_permission_policy
 
 from academy.models import MentorProfile, User
 from courses import access, admin_views, selectors, services
-from courses.models import Certificate, CoursePage, LessonPage, TierExemption, TierPage
+from courses.live import services as live_services
+from courses.models import (
+    Certificate,
+    CoursePage,
+    LessonPage,
+    LiveSessionPage,
+    TierExemption,
+    TierPage,
+)
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -249,22 +258,50 @@ def register_certificates():
 # --- lesson documents on Wagtail's /documents/ URL ---------------------------------------
 
 
-@hooks.register("before_serve_document")
-def protect_lesson_documents(document, request):
-    """A document used by a lesson is served only to those who may study that lesson."""
-    lesson_type = ContentType.objects.get_for_model(LessonPage)
-    lesson_ids = [
+def _referencing_ids(document, model):
+    content_type = ContentType.objects.get_for_model(model)
+    return [
         int(object_id)
         for object_id in ReferenceIndex.get_references_to(document)
-        .filter(content_type=lesson_type)
+        .filter(content_type=content_type)
         .values_list("object_id", flat=True)
     ]
-    if not lesson_ids:
+
+
+@hooks.register("before_serve_document")
+def protect_lesson_documents(document, request):
+    """A document used by a lesson (or live-session materials) is served only to those
+    who may study that lesson (or see that session's tier)."""
+    lesson_ids = _referencing_ids(document, LessonPage)
+    live_ids = _referencing_ids(document, LiveSessionPage)
+    if not lesson_ids and not live_ids:
         return None
     for lesson in LessonPage.objects.filter(pk__in=lesson_ids).live():
         outcome, _reason = access.check_study(request.user, lesson.get_course())
         if outcome == access.ALLOW:
             return None
+    if request.user.is_authenticated:
+        for session in LiveSessionPage.objects.filter(pk__in=live_ids).live():
+            if not live_services.tier_lock_reason(request.user, session):
+                return None
     if access.learner_state(request.user).is_staff:
         return None
     return HttpResponseForbidden(_("This file belongs to a lesson you cannot open."))
+
+
+# --- live sessions ----------------------------------------------------------------------
+
+
+class LiveReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.is_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_live_report_menu_item():
+    return LiveReportMenuItem(
+        _("Live sessions: sign-ups and attendance"),
+        reverse("courses:live_staff"),
+        icon_name="media",
+        order=910,
+    )

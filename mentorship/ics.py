@@ -5,39 +5,24 @@ reschedule or cancellation and STATUS says CONFIRMED or CANCELLED, so a
 calendar that imported or subscribed to it updates the event in place.
 """
 
-from datetime import timedelta
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event
+from icalendar import Event
 
+from academy.calendars import display_alarm, host, new_calendar
 from mentorship.models import BookingStatus
 
 PRODID = "-//Shopkeeper Academy//Mentorship//ZH"
 
 
-def _host():
-    return urlsplit(settings.SITE_URL).hostname or "academy.local"
-
-
 def uid(booking):
-    return f"{booking.uid}@{_host()}"
+    return f"{booking.uid}@{host()}"
 
 
 def _calendar(name):
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    # Subscribed calendars poll hourly at most.
-    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
-    return calendar
+    return new_calendar(name, PRODID)
 
 
 def _event(booking, user, now):
@@ -69,11 +54,7 @@ def _event(booking, user, now):
     lines.append(url)
     event.add("description", "\n".join(lines))
     if not cancelled:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", timedelta(minutes=-15))
-        event.add_component(alarm)
+        display_alarm(event, summary)
     return event
 
 

@@ -3,10 +3,23 @@
 ``pages``: the Wagtail tree Academy → Tier → Course → Lesson / Quiz.
 ``learning``: enrolments, lesson progress, quiz attempts and tier exemptions.
 ``certificates``: certificates of courses, tiers and programs.
+``live``: star mentors' live sessions, their sign-ups, questions, replays and notices.
 """
 
 from courses.models.certificates import Certificate, CertificateKind
 from courses.models.learning import Enrolment, LessonProgress, QuizAttempt, TierExemption
+from courses.models.live import (
+    LiveNoticeKind,
+    LiveNoticeRun,
+    LiveQuestion,
+    LiveQuestionVote,
+    LiveReplayView,
+    LiveSessionIndexPage,
+    LiveSessionPage,
+    LiveSessionState,
+    LiveSignup,
+    LiveTopic,
+)
 from courses.models.pages import (
     AcademyIndexPage,
     CoursePage,
@@ -26,6 +39,16 @@ __all__ = [
     "Enrolment",
     "LessonPage",
     "LessonProgress",
+    "LiveNoticeKind",
+    "LiveNoticeRun",
+    "LiveQuestion",
+    "LiveQuestionVote",
+    "LiveReplayView",
+    "LiveSessionIndexPage",
+    "LiveSessionPage",
+    "LiveSessionState",
+    "LiveSignup",
+    "LiveTopic",
     "QuizAttempt",
     "QuizPage",
     "TierExemption",

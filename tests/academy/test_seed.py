@@ -59,6 +59,18 @@ def test_seed_builds_the_demo_academy_and_running_it_twice_changes_nothing():
     )
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in names)
     _star_leader_cohorts_are_seeded()
+    # Star mentors' live sessions: some coming up, some past with replays, with sign-ups.
+    from django.utils import timezone
+
+    from courses.models import LiveNoticeRun, LiveSessionPage, LiveSignup
+
+    now = timezone.now()
+    live = LiveSessionPage.objects.live()
+    assert live.filter(start__gt=now).count() >= 4
+    assert live.filter(start__lt=now).exclude(replay_url="", replay_video=None).count() >= 3
+    assert live.values("mentor").distinct().count() >= 5
+    assert LiveSignup.objects.filter(user__email="shopkeeper@example.com").exists()
+    assert LiveNoticeRun.objects.filter(kind="reminder", finished_at__isnull=True).exists()
 
 
 def _star_leader_cohorts_are_seeded():

@@ -1,10 +1,21 @@
 """Builders of the smallest academy trees the course tests need."""
 
 import uuid
+from datetime import timedelta
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from courses import services
-from courses.models import AcademyIndexPage, CoursePage, LessonPage, QuizPage, TierPage
+from courses.models import (
+    AcademyIndexPage,
+    CoursePage,
+    LessonPage,
+    LiveSessionIndexPage,
+    LiveSessionPage,
+    QuizPage,
+    TierPage,
+)
 from tests.academy.factories import shopkeeper
 
 QUESTIONS = [
@@ -134,3 +145,30 @@ def complete(user, course_page):
 
 def learner(**kwargs):
     return shopkeeper(**kwargs)
+
+
+def live_index(home_page):
+    """The live-session index page under the home page."""
+    return home_page.add_child(instance=LiveSessionIndexPage(title="直播分享", slug="live"))
+
+
+def live_session(index, *, start=None, mentor=None, title="朋友圈三段式文案实战", **fields):
+    """A published live session (two days ahead by default) with its reminders planned."""
+    from academy.models import MentorKind
+    from courses.live import services as live_services
+    from tests.academy.factories import MentorProfileFactory
+
+    page = index.add_child(
+        instance=LiveSessionPage(
+            title=title,
+            slug=f"live-{uuid.uuid4().hex[:8]}",
+            topic=fields.pop("topic", "moments"),
+            summary=fields.pop("summary", "王老师分享朋友圈文案的三段式写法"),
+            start=start or (timezone.now() + timedelta(days=2)).replace(microsecond=0),
+            mentor=mentor or MentorProfileFactory(kind=MentorKind.STAR),
+            join_url=fields.pop("join_url", "https://live.example.com/room/8848"),
+            **fields,
+        )
+    )
+    live_services.sync_schedule(page)
+    return page

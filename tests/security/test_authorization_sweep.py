@@ -109,6 +109,53 @@ SPECS = {
     "course_listing:index": (lambda x: [], only({EDITOR, STAFF}), None),
     "course_listing:index_results": (lambda x: [], only({EDITOR, STAFF}), None),
     "tier_exemptions:add": (lambda x: [], only({STAFF}), None),
+    # live sessions: anyone signed in signs up; only those signed up join, ask and vote
+    "courses:live_signup": (lambda x: [x.live_session.pk], signed_in(NO_GET), [ANON]),
+    "courses:live_withdraw": (lambda x: [x.live_session.pk], signed_in(NO_GET), [ANON]),
+    "courses:live_ics": (lambda x: [x.live_session.pk], everyone(OK), None),
+    "courses:live_join": (
+        lambda x: [x.live_session.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
+    ),
+    "courses:live_ask": (
+        lambda x: [x.live_session.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED],
+        {"text": "我也想问一个问题"},
+    ),
+    "courses:live_vote": (
+        lambda x: [x.live_question.pk],
+        signed_in(NO_GET),
+        [ANON, OTHER, MENTOR, ASSIGNED],
+    ),
+    "courses:live_hide": (
+        lambda x: [x.live_question.pk],
+        signed_in(NO_GET),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED],
+    ),
+    "courses:live_replay": (lambda x: [x.locked_replay.pk], only({EDITOR, STAFF}), None),
+    "courses:live_replay_media": (
+        lambda x: [x.locked_replay.pk],
+        only({EDITOR, STAFF}, anonymous=DENIED),
+        None,
+    ),
+    "courses:live_replay_position": (
+        lambda x: [x.locked_replay.pk],
+        everyone(NO_GET),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED],
+        {"seconds": "27", "duration": "30"},
+    ),
+    "courses:live_material": (lambda x: [x.live_session.pk, x.doc.id], signed_in(OK), None),
+    "courses:live_mentor": (lambda x: [], only({MENTOR, ASSIGNED}), None),
+    # Another mentor's session; her own: tests/courses/test_live_people.py
+    "courses:live_mentor_session": (
+        lambda x: [x.live_session.pk],
+        only({EDITOR, STAFF}),
+        None,
+    ),
+    "courses:live_staff": (lambda x: [], only({EDITOR, STAFF}), None),
+    "courses:live_staff_csv": (lambda x: [x.live_session.pk], only({EDITOR, STAFF}), None),
     # mentorship: one's own bookings, notes, goals, messages and calendar
     "mentorship:home": (lambda x: [], signed_in(OK), None),
     "mentorship:mentor": (lambda x: [x.users[ASSIGNED].mentor_profile.pk], signed_in(OK), None),

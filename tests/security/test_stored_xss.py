@@ -13,7 +13,9 @@ import pytest
 from django.urls import reverse
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
+from academy.teams.models import TrainingPlan
 from mentorship.models import GoalComment, GoalUpdate, Message, SessionNote
+from mentorship.starleader.models import ActionPlan, ApplicationEvent, Feedback
 from tests.security import world as w
 from tests.security.test_authorization_sweep import OK, SPECS
 
@@ -53,6 +55,23 @@ FIELDS = {
     "reschedule reason": lambda x, p: _set(x.proposal, "reason", p),
     "mentor headline": lambda x, p: _set(x.users[w.ASSIGNED].mentor_profile, "headline", p),
     "mentor biography": lambda x, p: _set(x.users[w.ASSIGNED].mentor_profile, "bio", p),
+    # Star Leader Program
+    "application situation": lambda x, p: _set(x.application, "situation", p),
+    "application difficulties": lambda x, p: _set(x.application, "difficulties", p),
+    "application goals": lambda x, p: _set(x.application, "goals", p),
+    "action plan": lambda x, p: ActionPlan.objects.update_or_create(
+        application=x.application, defaults={"diagnosis": p, "targets": "-", "steps": "-"}
+    ),
+    "expert's feedback": lambda x, p: Feedback.objects.create(
+        application=x.application, author=x.users[w.ASSIGNED], body=p
+    ),
+    "status change reason": lambda x, p: ApplicationEvent.objects.filter(
+        application=x.application
+    ).update(reason=p),
+    # Team leader's training plan
+    "training plan title": lambda x, p: TrainingPlan.objects.update_or_create(
+        leader=x.owner.shopkeeper_profile, defaults={"title": p}
+    ),
 }
 
 

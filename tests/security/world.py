@@ -19,6 +19,7 @@ from wagtail.images.utils import generate_signature
 
 from academy import roles
 from academy.models import MentorKind, ReferralCode, ShopMonth
+from courses.live import services as live_services
 from courses.models import Certificate
 from mentorship.models import (
     AvailabilityOverride,
@@ -28,7 +29,12 @@ from mentorship.models import (
     SessionNote,
     Thread,
 )
-from tests.academy.factories import ShopkeeperProfileFactory, shopkeeper, staff
+from tests.academy.factories import (
+    MentorProfileFactory,
+    ShopkeeperProfileFactory,
+    shopkeeper,
+    staff,
+)
 from tests.courses import factories as courses
 from tests.courses import files
 from tests.mentorship.factories import AssignmentFactory, make_booking, open_mentor
@@ -105,6 +111,25 @@ def build(home_page):
         new_recruits=1,
         team_size=1,
     )
+    # Live sessions: a star mentor (none of the roles above) gives one soon, which A signed
+    # up for and asked about; an advanced-tier replay is locked for every shopkeeper.
+    live = courses.live_index(home_page)
+    star = MentorProfileFactory(kind=MentorKind.STAR)
+    session = courses.live_session(
+        live,
+        start=now + timedelta(minutes=5),
+        mentor=star,
+        materials=[{"type": "file", "value": {"document": doc.id, "label": "课件"}}],
+    )
+    live_services.sign_up(owner, session)
+    question = live_services.ask(owner, session, "怎么写朋友圈文案？")
+    locked_replay = courses.live_session(
+        live,
+        start=now - timedelta(days=2),
+        mentor=star,
+        tier=tree.advanced,
+        replay_video=media,
+    )
     users = {
         ANON: None,
         OWNER: owner,
@@ -139,6 +164,9 @@ def build(home_page):
         application=application,
         class_session=class_session,
         check_in_code=check_in_code,
+        live_session=session,
+        live_question=question,
+        locked_replay=locked_replay,
         free_slot_query="?"
         + urlencode({"start": _tomorrow_at_ten_shanghai().isoformat(), "minutes": 60}),
     )
