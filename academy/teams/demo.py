@@ -1,8 +1,8 @@
 """Demo team: 陈丽娟 (shopkeeper@example.com) leads a team of a few hundred with a plan.
 
 Forty demo shopkeepers are her direct recruits and their own recruits are the
-second level. Rows are bulk-inserted and keyed by unique constraints, so
-seeding again changes nothing.
+second level; the plan ends with the latest live-session replay. Rows are
+bulk-inserted and keyed by unique constraints, so seeding again changes nothing.
 """
 
 import random
@@ -11,7 +11,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from academy.demo import BULK_SHOP_ID_BASE, demo_email
-from academy.models import PlanAssignment, PlanItem, ShopkeeperProfile, TrainingPlan
+from academy.models import (
+    PlanAssignment,
+    PlanItem,
+    PlanItemKind,
+    ShopkeeperProfile,
+    TrainingPlan,
+)
 from courses.models import CoursePage, Enrolment, TierLevel
 
 DIRECT = range(8, 48)  # demo shopkeepers recruited by 陈丽娟
@@ -48,6 +54,7 @@ def seed(stdout, options):
             PlanItem(plan=plan, position=i, course=c, title=c.title, target_days=days)
             for i, (c, days) in enumerate(zip(courses, PLAN_DAYS, strict=False), start=1)
         )
+    _add_replay_step(plan)
     today = timezone.localdate()
     direct = ShopkeeperProfile.objects.filter(team_leader=leader).values_list("pk", flat=True)
     PlanAssignment.objects.bulk_create(
@@ -59,6 +66,24 @@ def seed(stdout, options):
     )
     _team_learning(leader, courses)
     stdout.write(f"  team of {leader.user}: {len(direct)} direct recruits, plan “{plan.title}”")
+
+
+def _add_replay_step(plan):
+    """The latest live-session replay as the plan's last step, once."""
+    from courses.live.selectors import with_replays
+
+    session = with_replays().first()
+    if session is None or plan.items.filter(kind=PlanItemKind.REPLAY).exists():
+        return
+    last = plan.items.order_by("-position").values_list("position", flat=True).first() or 0
+    PlanItem.objects.create(
+        plan=plan,
+        position=last + 1,
+        kind=PlanItemKind.REPLAY,
+        live_session=session,
+        title=session.title,
+        target_days=PLAN_DAYS[-1],
+    )
 
 
 def _beginner_path():

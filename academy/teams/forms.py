@@ -1,6 +1,7 @@
 """Forms of the team view: the training plan and nudges."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.teams.services import MAX_PLAN_STEPS, NUDGE_PRESETS
@@ -26,8 +27,28 @@ class PlanForm(forms.Form):
     )
 
 
+# The replays a leader can choose from: the most recent ones.
+REPLAY_CHOICES = 100
+
+
+def replay_choices():
+    from courses.live.selectors import with_replays
+
+    return [("", "—")] + [
+        (str(s.id), f"{s.title} · {timezone.localtime(s.start):%Y-%m-%d}")
+        for s in with_replays()[:REPLAY_CHOICES]
+    ]
+
+
 class StepForm(forms.Form):
     course = forms.TypedChoiceField(label=_("Course"), coerce=int, required=False, empty_value=None)
+    replay = forms.TypedChoiceField(
+        label=_("Or a live-session replay"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Watched to the end, or opened if the replay is on another platform."),
+    )
     target_days = forms.IntegerField(
         label=_("Finish within (days of joining)"),
         min_value=1,
@@ -36,14 +57,20 @@ class StepForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, replays=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].choices = course_choices()
+        # The formset passes the replays in, read once for all its steps.
+        self.fields["replay"].choices = replay_choices() if replays is None else replays
 
     def clean(self):
         data = super().clean()
-        if data.get("course") and not data.get("target_days"):
+        if data.get("course") and data.get("replay"):
+            self.add_error("replay", _("Choose a course or a replay for a step, not both."))
+        elif data.get("course") and not data.get("target_days"):
             self.add_error("target_days", _("Give the number of days for this course."))
+        elif data.get("replay") and not data.get("target_days"):
+            self.add_error("target_days", _("Give the number of days for this replay."))
         return data
 
 

@@ -29,11 +29,12 @@ class TrainingPlan(models.Model):
 
 class PlanItemKind(models.TextChoices):
     COURSE = "course", _("Course")
-    # Live-session replays join here once live sessions exist (see PlanItem.target).
+    REPLAY = "replay", _("Live-session replay")
 
 
 class PlanItem(models.Model):
-    """One step of a plan: finish a course within ``target_days`` of joining the team."""
+    """One step of a plan: finish a course, or watch a live session's replay, within
+    ``target_days`` of joining the team. A step names a course or a session, never both."""
 
     plan = models.ForeignKey(
         TrainingPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan")
@@ -50,6 +51,14 @@ class PlanItem(models.Model):
         related_name="+",
         verbose_name=_("course"),
     )
+    live_session = models.ForeignKey(
+        "courses.LiveSessionPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("live session"),
+    )
     title = models.CharField(_("title"), max_length=255)
     target_days = models.PositiveSmallIntegerField(_("within days of joining"))
 
@@ -62,6 +71,12 @@ class PlanItem(models.Model):
             models.CheckConstraint(
                 condition=models.Q(target_days__gte=1, target_days__lte=365),
                 name="academy_plan_item_target_days",
+            ),
+            # The target may be deleted later (SET_NULL), so only the other one must be empty.
+            models.CheckConstraint(
+                condition=models.Q(kind="course", live_session__isnull=True)
+                | models.Q(kind="replay", course__isnull=True),
+                name="academy_plan_item_one_target",
             ),
         ]
 

@@ -22,12 +22,19 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
-from academy.models import PlanAssignment, PlanItem, ShopkeeperProfile, TrainingPlan
+from academy.models import (
+    PlanAssignment,
+    PlanItem,
+    PlanItemKind,
+    ShopkeeperProfile,
+    TrainingPlan,
+)
 from academy.teams import tree
 from courses import catalogue
-from courses.models import Enrolment, QuizAttempt
+from courses.models import Enrolment, LiveReplayView, QuizAttempt
 
 STUCK_IDLE_DAYS = 7
 STUCK_FAILED_ATTEMPTS = 2
@@ -193,15 +200,52 @@ def completions(user_ids, course_ids):
     return {(u, c): timezone.localdate(at) for u, c, at in rows}
 
 
+def replays_watched(user_ids, session_ids):
+    """``{(user_id, session_id): day watched}``, one query (none without sessions).
+
+    Watched means to the end (as a lesson video: the replay record's ``completed_at``)
+    where the academy plays the video; where the replay is only a link to the
+    streaming platform nothing reports the position, so opening it counts.
+    """
+    if not session_ids:
+        return {}
+    rows = (
+        LiveReplayView.objects.filter(user_id__in=user_ids, session_id__in=session_ids)
+        .filter(Q(completed_at__isnull=False) | Q(session__replay_video__isnull=True))
+        .values_list("user_id", "session_id", "completed_at", "first_viewed_at")
+    )
+    return {(u, s): timezone.localdate(done or opened) for u, s, done, opened in rows}
+
+
+def _step_done(item, user_id, courses_done, replays_done):
+    if item.kind == PlanItemKind.REPLAY:
+        return replays_done.get((user_id, item.live_session_id))
+    return courses_done.get((user_id, item.course_id))
+
+
+def _step_url(item, cat):
+    if item.kind == PlanItemKind.REPLAY:
+        return (
+            reverse("courses:live_replay", args=[item.live_session_id])
+            if item.live_session_id
+            else ""
+        )
+    node = cat.courses.get(item.course_id)
+    return node.url if node else ""
+
+
 def plan_progress_for(assignments, today=None):
-    """``{member profile id: PlanProgress}`` for assignments (with ``member`` loaded); 2 queries."""
+    """``{member profile id: PlanProgress}`` for assignments (with ``member`` loaded); 2 queries,
+    3 when a plan has a replay step."""
     assignments = [a for a in assignments if a is not None]
     if not assignments:
         return {}
     today = today or timezone.localdate()
     items = plan_items({a.plan_id for a in assignments})
-    course_ids = {i.course_id for group in items.values() for i in group if i.course_id}
-    done = completions([a.member.user_id for a in assignments], course_ids)
+    steps = [i for group in items.values() for i in group]
+    user_ids = [a.member.user_id for a in assignments]
+    done = completions(user_ids, {i.course_id for i in steps if i.course_id})
+    watched = replays_watched(user_ids, {i.live_session_id for i in steps if i.live_session_id})
     cat = catalogue.get()
     result = {}
     for assignment in assignments:
@@ -212,13 +256,12 @@ def plan_progress_for(assignments, today=None):
             today=today,
         )
         for item in plan_steps:
-            node = cat.courses.get(item.course_id)
             progress.steps.append(
                 StepStatus(
                     item=item,
                     due_on=assignment.started_on + timedelta(days=item.target_days),
-                    done_on=done.get((assignment.member.user_id, item.course_id)),
-                    url=node.url if node else "",
+                    done_on=_step_done(item, assignment.member.user_id, done, watched),
+                    url=_step_url(item, cat),
                 )
             )
         result[assignment.member_id] = progress

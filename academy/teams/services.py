@@ -7,9 +7,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from academy.models import Nudge, PlanAssignment, PlanItem, ShopkeeperProfile, TrainingPlan
+from academy.models import (
+    Nudge,
+    PlanAssignment,
+    PlanItem,
+    PlanItemKind,
+    ShopkeeperProfile,
+    TrainingPlan,
+)
 from academy.services import notify, render_for
 from academy.teams import selectors, tree
+from courses.models import LiveSessionPage
 
 MAX_PLAN_STEPS = 12
 # Recruits this recent get a plan that their leader creates after they joined.
@@ -26,15 +34,35 @@ class TeamError(Exception):
     """A refused team action, with a message for the leader."""
 
 
+def _item(plan, position, target, days):
+    """A plan step for a course or, for a live session page, its replay."""
+    if isinstance(target, LiveSessionPage):
+        return PlanItem(
+            plan=plan,
+            position=position,
+            kind=PlanItemKind.REPLAY,
+            live_session=target,
+            title=target.title,
+            target_days=days,
+        )
+    return PlanItem(
+        plan=plan, position=position, course=target, title=target.title, target_days=days
+    )
+
+
 def save_plan(leader, *, title, welcome="", steps):
-    """Create or replace the leader's plan; ``steps`` are (course, target_days) in order."""
+    """Create or replace the leader's plan; ``steps`` are (course or live session, target_days)
+    in order; a live session stands for watching its replay."""
     if not steps:
         raise TeamError(_("A plan needs at least one course."))
     if len(steps) > MAX_PLAN_STEPS:
         raise TeamError(_("A plan has at most %(max)s steps.") % {"max": MAX_PLAN_STEPS})
-    course_ids = [course.pk for course, _days in steps]
+    replays = [t.pk for t, _days in steps if isinstance(t, LiveSessionPage)]
+    course_ids = [t.pk for t, _days in steps if not isinstance(t, LiveSessionPage)]
     if len(set(course_ids)) != len(course_ids):
         raise TeamError(_("Each course can be in the plan only once."))
+    if len(set(replays)) != len(replays):
+        raise TeamError(_("Each replay can be in the plan only once."))
     for _course, days in steps:
         if not 1 <= days <= 365:
             raise TeamError(_("Target days are between 1 and 365."))
@@ -46,8 +74,7 @@ def save_plan(leader, *, title, welcome="", steps):
         )
         plan.items.all().delete()
         PlanItem.objects.bulk_create(
-            PlanItem(plan=plan, position=i, course=course, title=course.title, target_days=days)
-            for i, (course, days) in enumerate(steps, start=1)
+            _item(plan, i, target, days) for i, (target, days) in enumerate(steps, start=1)
         )
         if created:
             _assign_recent_recruits(plan, leader)

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from academy.models import ShopkeeperProfile
 from academy.teams import selectors, services, tree
-from academy.teams.forms import NudgeForm, PlanForm, StepFormSet
+from academy.teams.forms import NudgeForm, PlanForm, StepFormSet, replay_choices
+from courses.live.selectors import with_replays
 from courses.models import CoursePage
 
 PAGE_SIZE = 30
@@ -118,7 +119,10 @@ def plan(request):
     leader = _leader(request)
     current = selectors.plan_of(leader)
     initial_steps = (
-        [{"course": i.course_id, "target_days": i.target_days} for i in current.items.all()]
+        [
+            {"course": i.course_id, "replay": i.live_session_id, "target_days": i.target_days}
+            for i in current.items.all()
+        ]
         if current
         else [{"target_days": 7}]
     )
@@ -128,22 +132,34 @@ def plan(request):
         if current
         else {"title": _("New recruit training plan")},
     )
-    steps = StepFormSet(request.POST or None, initial=initial_steps, prefix="steps")
+    steps = StepFormSet(
+        request.POST or None,
+        initial=initial_steps,
+        prefix="steps",
+        form_kwargs={"replays": replay_choices()},
+    )
     if request.method == "POST" and form.is_valid() and steps.is_valid():
         chosen = [
-            (s.cleaned_data["course"], s.cleaned_data["target_days"])
+            (
+                s.cleaned_data.get("course"),
+                s.cleaned_data.get("replay"),
+                s.cleaned_data["target_days"],
+            )
             for s in steps
-            if s.cleaned_data.get("course")
+            if s.cleaned_data.get("course") or s.cleaned_data.get("replay")
         ]
-        courses = CoursePage.objects.live().in_bulk([c for c, _days in chosen])
+        courses = CoursePage.objects.live().in_bulk([c for c, _r, _days in chosen if c])
+        replays = with_replays().in_bulk([r for _c, r, _days in chosen if r])
         try:
-            if any(c not in courses for c, _days in chosen):
+            if any(c and c not in courses for c, _r, _days in chosen):
                 raise services.TeamError(_("Choose published courses only."))
+            if any(r and r not in replays for _c, r, _days in chosen):
+                raise services.TeamError(_("Choose published replays only."))
             services.save_plan(
                 leader,
                 title=form.cleaned_data["title"],
                 welcome=form.cleaned_data["welcome"],
-                steps=[(courses[c], days) for c, days in chosen],
+                steps=[(courses[c] if c else replays[r], days) for c, r, days in chosen],
             )
         except services.TeamError as error:
             messages.error(request, str(error))

@@ -74,6 +74,16 @@ def home_context(request, **kwargs):
     return {"sessions": items, "index": index, "signed_in": request.user.is_authenticated}
 
 
+def with_replays(qs=None, now=None):
+    """Sessions that have started and have a replay attached, newest first."""
+    qs = sessions() if qs is None else qs
+    return (
+        qs.filter(start__lte=now or timezone.now())
+        .filter(Q(replay_video__isnull=False) | ~Q(replay_url=""))
+        .order_by("-start", "-id")
+    )
+
+
 def index_context(request, index):
     """The list: upcoming sessions and past ones with replays, filtered by tier and topic."""
     now = timezone.now()
@@ -90,11 +100,7 @@ def index_context(request, index):
     else:
         topic = ""
     coming = _mark(request, [s for s in qs.filter(start__gt=now - _longest()) if s.end > now])
-    past_qs = (
-        qs.filter(start__lte=now)
-        .filter(Q(replay_video__isnull=False) | ~Q(replay_url=""))
-        .order_by("-start", "-id")
-    )
+    past_qs = with_replays(qs, now)
     past_page = Paginator(past_qs, PAST_PER_PAGE).get_page(request.GET.get("page"))
     past = [s for s in past_page.object_list if s.end <= now]
     return {

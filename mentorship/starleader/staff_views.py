@@ -80,7 +80,10 @@ def export(request, pk, name):
     table = selectors.export(cohort, name)
     if table is None:
         raise Http404
-    header, rows = table
+    return _csv_response(cohort, name, *table)
+
+
+def _csv_response(cohort, name, header, rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="cohort-{cohort.number}-{name}-{timezone.localdate():%Y%m%d}.csv"'
@@ -92,6 +95,21 @@ def export(request, pk, name):
         # A leading = + - @ would be run as a formula by spreadsheet programs.
         writer.writerow([f"'{v}" if v[:1] in ("=", "+", "-", "@") else v for v in row])
     return response
+
+
+@staff_required
+def results(request, pk):
+    """Members' shop results before and after the cohort, beside a comparison group."""
+    cohort = get_object_or_404(Cohort, pk=pk)
+    comparison = selectors.cohort_results(cohort)
+    table = selectors.results_table(comparison)
+    if request.GET.get("format") == "csv":
+        return _csv_response(cohort, "results", *table)
+    return render(
+        request,
+        "mentorship/starleader/staff/results.html",
+        {"cohort": cohort, "comparison": comparison, "table": table},
+    )
 
 
 DECISIONS = {

@@ -71,6 +71,11 @@ def test_seed_builds_the_demo_academy_and_running_it_twice_changes_nothing():
     assert live.values("mentor").distinct().count() >= 5
     assert LiveSignup.objects.filter(user__email="shopkeeper@example.com").exists()
     assert LiveNoticeRun.objects.filter(kind="reminder", finished_at__isnull=True).exists()
+    # The demo leader's plan ends with a replay, once however often the seed runs.
+    from academy.models import PlanItem
+
+    replays = PlanItem.objects.filter(plan__leader__user__email="shopkeeper@example.com")
+    assert replays.filter(kind="replay", live_session__isnull=False).count() == 1
 
 
 def _star_leader_cohorts_are_seeded():

@@ -294,6 +294,7 @@ SPECS = {
         only({STAFF}),
         None,
     ),
+    "mentorship:starleader:results": (lambda x: [x.cohort.pk], only({STAFF}), None),
     "mentorship:starleader:experts": (
         lambda x: [x.cohort.pk],
         only({STAFF}),
