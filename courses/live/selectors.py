@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from academy import roles
 from courses import access
 from courses.live import services
 from courses.models import (
@@ -242,7 +243,8 @@ def dashboard_context(request, **kwargs):
         for s in sessions().filter(signups__user=user, start__gt=now - _longest(), cancelled=False)
         if s.end > now
     ]
-    is_mentor = hasattr(user, "mentor_profile")
+    # The role comes from the per-user cache: no query for the many who are not mentors.
+    is_mentor = roles.has_role(user, roles.MENTOR)
     if not mine and not is_mentor:
         return None
     for session in mine:
