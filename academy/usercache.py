@@ -35,11 +35,14 @@ def forget(kind, *user_ids):
 
 
 def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
-    if reverse:  # group.user_set changed: pk_set are users (all of them on clear)
-        forget("roles", *(pk_set or instance.user_set.values_list("pk", flat=True)))
-    else:
+    if reverse:
+        # group.user_set changed: pk_set names the users, except on clear, when the
+        # members must be read before they are gone.
+        if action == "pre_clear":
+            forget("roles", *instance.user_set.values_list("pk", flat=True))
+        elif action in ("post_add", "post_remove"):
+            forget("roles", *pk_set)
+    elif action in ("post_add", "post_remove", "post_clear"):
         forget("roles", instance.pk)
 
 

@@ -40,6 +40,7 @@ def test_a_removed_role_is_gone_on_the_next_request(client, home_page):
     assert client.get("/mentorship/staff/").status_code == 200
     Group.objects.get(name=roles.PROGRAM_STAFF).user_set.clear()
     assert client.get("/mentorship/staff/").status_code in (403, 404)
+    assert roles.PROGRAM_STAFF not in roles.role_names(type(user).objects.get(pk=user.pk))
 
 
 def test_roles_and_unread_count_cost_no_query_on_later_pages(client, home_page):
