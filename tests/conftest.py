@@ -129,26 +129,71 @@ def artifacts_dir(request):
 DJANGO_DB_ARGS = ("transaction", "reset_sequences", "databases", "serialized_rollback")
 
 
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        options = {**dict(zip(DJANGO_DB_ARGS, marker.args, strict=False)), **marker.kwargs}
+        return bool(options.get("transaction"))
+    names = getattr(item, "fixturenames", ())
+    return bool({"transactional_db", "live_server", "postgres_db"} & set(names))
+
+
 def pytest_collection_modifyitems(items):
     """Give every transactional test Django's serialized rollback.
 
     A transactional test (real commits: threads, a live server) empties every table
     when it ends, including the roles and Wagtail's root page that migrations
-    created. With several such tests in one process, the later ones would find
-    them gone; serialized rollback reloads them when each one starts.
+    created. Serialized rollback reloads them when each one starts, and
+    ``pytest_runtest_setup`` below reloads them before any other test that follows.
     """
     for item in items:
         names = getattr(item, "fixturenames", None)
-        if names is None:
+        if names is None or not _is_transactional(item):
             continue
+        item.stash[_FLUSHES] = True
         marker = item.get_closest_marker("django_db")
         if marker is not None:
             options = {**dict(zip(DJANGO_DB_ARGS, marker.args, strict=False)), **marker.kwargs}
-            if options.get("transaction") and not options.get("serialized_rollback"):
+            if not options.get("serialized_rollback"):
                 # Prepended, so it is the marker pytest-django reads first.
                 item.add_marker(
                     pytest.mark.django_db(**{**options, "serialized_rollback": True}), append=False
                 )
-        elif {"transactional_db", "live_server", "postgres_db"} & set(names):
-            if "django_db_serialized_rollback" not in names:
-                names.append("django_db_serialized_rollback")
+        elif "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")
+
+
+_FLUSHES = pytest.StashKey[bool]()
+_flushed = {"database": False}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if item.stash.get(_FLUSHES, False):
+            _flushed["database"] = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Put back the rows migrations made once a transactional test has emptied the tables.
+
+    Without this, the tests that run after a browser journey in the same process
+    (in whatever order or split) find no Wagtail root page, site or roles.
+    """
+    if not _flushed["database"] or item.stash.get(_FLUSHES, False):
+        return
+    if item.get_closest_marker("django_db") is None and not (
+        {"db", "django_db_setup"} & set(getattr(item, "fixturenames", ()))
+    ):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                connections[alias].creation.deserialize_db_from_string(contents)
+    _flushed["database"] = False
