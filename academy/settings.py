@@ -352,7 +352,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "店主商学院"
-# Staff roles (editor, program staff, administrator) must have TOTP set up.
+# Whoever can reach the admin (any group with access_admin, superusers) must have TOTP.
 ACADEMY_STAFF_MFA_REQUIRED = env_bool("ACADEMY_STAFF_MFA_REQUIRED", True)
 
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
