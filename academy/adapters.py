@@ -2,10 +2,17 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from academy import services
+from academy import ratelimits, services
+
+ACCOUNT_LOCKED = _(
+    "Too many failed sign-ins for this account. Try again in a few minutes, or reset your "
+    "password: the link we e-mail you signs you in."
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,11 +28,44 @@ class AccountAdapter(DefaultAccountAdapter):
                 services.register_shopkeeper(user, shop_id=form.cleaned_data["shop_id"])
         return user
 
+    def pre_authenticate(self, request, **credentials):
+        # Replaces allauth's check: the address limit refuses at once, the account
+        # limit is decided in authenticate(), once the password has been checked.
+        usage = ratelimits.count_login_attempt(request)
+        if not usage:
+            raise self.validation_error("too_many_login_attempts")
+        self._account_locked = ratelimits.account_locked(request, credentials.get("email"))
+        # allauth rolls this usage back when the password is right; on a locked
+        # account a right password without a second factor must cost as much as a
+        # wrong one, or the address limit would tell which guess was right.
+        self._login_failed_rl_usage = None if self._account_locked else usage
+
+    def authenticate(self, request, **credentials):
+        """Check the password; on a locked account only a second factor lets the owner on.
+
+        Anyone can lock an account with five wrong passwords. The owner is not
+        shut out: with TOTP she goes on to the code (counted per account by
+        allauth), and without it the password-reset link signs her in.
+        """
+        user = super().authenticate(request, **credentials)
+        if self._account_locked and not (user is not None and has_totp(user)):
+            raise forms.ValidationError(ACCOUNT_LOCKED, code="account_locked")
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        ratelimits.count_wrong_password(request, credentials.get("email"))
+
     def get_login_redirect_url(self, request):
         profile = getattr(request.user, "shopkeeper_profile", None)
         if profile is not None and not profile.is_complete:
             return reverse("profile")
         return super().get_login_redirect_url(request)
+
+
+def has_totp(user):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -326,8 +326,13 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Signup and password reset never tell whether an address has an account.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
+# The reset link signs her in (through the second-factor stage if she has one):
+# whoever locked her account by guessing cannot keep her out.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Per address: refused. Per account: locked, but the owner's second factor or a
+    # password-reset link still signs her in (academy/ratelimits.py).
     "login_failed": "5/5m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
