@@ -3,11 +3,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from academy import ratelimits, services
+from academy import mail, ratelimits, services
 
 ACCOUNT_LOCKED = _(
     "Too many failed sign-ins for this account. Try again in a few minutes, or reset your "
@@ -54,6 +55,29 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request, **credentials):
         ratelimits.count_wrong_password(request, credentials.get("email"))
+
+    # --- mail: links on the configured site, branded, both parts (academy/mail.py)
+
+    def get_reset_password_from_key_url(self, key):
+        return mail.site_link(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return mail.site_link(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth builds some links (sign-up, reset) from the request's Host; every
+        # one a mail shows is put back on the site's own address.
+        context = {
+            name: mail.site_link(value)
+            if name.endswith("_url") and isinstance(value, str) and value
+            else value
+            for name, value in context.items()
+        }
+        context["site_url"] = settings.SITE_URL
+        super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        return mail.finish(super().render_mail(template_prefix, email, context, headers))
 
     def get_login_redirect_url(self, request):
         profile = getattr(request.user, "shopkeeper_profile", None)

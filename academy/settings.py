@@ -326,6 +326,8 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Signup and password reset never tell whether an address has an account.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
+# Mails read 【店主商学院】, never the Host a request named (academy/mail.py).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "【店主商学院】"
 # The reset link signs her in (through the second-factor stage if she has one):
 # whoever locked her account by guessing cannot keep her out.
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
