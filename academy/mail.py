@@ -11,7 +11,8 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 
 from academy.validators import is_forbidden
@@ -57,8 +58,11 @@ def html_from_text(text):
 def finish(message):
     """Give ``message`` what every academy e-mail has: clean subject, Message-ID, HTML part."""
     message.subject = clean_subject(message.subject)
-    message.extra_headers["Message-ID"] = message_id()
-    if not any(kind == "text/html" for _content, kind in getattr(message, "alternatives", [])):
+    if not any(name.lower() == "message-id" for name in message.extra_headers):
+        message.extra_headers["Message-ID"] = message_id()
+    if isinstance(message, EmailMultiAlternatives) and not any(
+        kind == "text/html" for _content, kind in message.alternatives
+    ):
         message.attach_alternative(html_from_text(message.body), "text/html")
     return message
 
@@ -70,3 +74,27 @@ def compose(subject, text, to):
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
     message.attach_alternative(html_from_text(text), "text/html")
     return finish(message)
+
+
+class EmailBackend(BaseEmailBackend):
+    """The academy's e-mail backend: ``finish`` every message, then hand it on.
+
+    Mails written elsewhere (Wagtail's workflow notices, error reports) get the
+    same Message-ID, one-line subject and HTML part as the academy's own. The
+    real transport (SMTP, console, file) is ``ACADEMY_EMAIL_TRANSPORT``.
+    """
+
+    def __init__(self, fail_silently=False, **kwargs):
+        super().__init__(fail_silently=fail_silently)
+        self.transport = get_connection(
+            settings.ACADEMY_EMAIL_TRANSPORT, fail_silently=fail_silently, **kwargs
+        )
+
+    def open(self):
+        return self.transport.open()
+
+    def close(self):
+        return self.transport.close()
+
+    def send_messages(self, email_messages):
+        return self.transport.send_messages([finish(message) for message in email_messages])

@@ -377,12 +377,15 @@ SOCIALACCOUNT_ADAPTER = "academy.adapters.SocialAccountAdapter"
 
 # --- e-mail -----------------------------------------------------------------------
 
-EMAIL_BACKEND = os.environ.get(
+# Every message goes through academy.mail.EmailBackend (Message-ID on the site's
+# domain, one-line subject, an HTML part), which hands it to this transport.
+ACADEMY_EMAIL_TRANSPORT = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_BACKEND = "academy.mail.EmailBackend"
 # The file-based backend (django.core.mail.backends.filebased.EmailBackend) writes here.
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -138,3 +138,21 @@ def test_a_notice_mail_is_ours_and_its_subject_has_no_line_breaks(
     assert message.subject == "【店主商学院】预约成功 Bcc: victim@example.com [2J"
     assert message.message()["Bcc"] is None
     assert SITE + "/me/" in message.body and SITE + "/me/" in html_part(message)
+
+
+def test_mails_written_elsewhere_get_a_clean_subject_our_message_id_and_an_html_part(settings):
+    from django.core import mail
+    from wagtail.admin.mail import send_mail
+
+    settings.EMAIL_BACKEND = "academy.mail.EmailBackend"
+    settings.ACADEMY_EMAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
+    # Wagtail's workflow notice about a page whose title an editor typed.
+    send_mail(
+        '页面 "新课\r\n上线" 已提交审核',
+        "请审核：https://academy.example.cn/cms/",
+        ["a@example.com"],
+    )
+    [message] = mail.outbox
+    assert message.subject == '页面 "新课 上线" 已提交审核'
+    assert "https://academy.example.cn/cms/" in html_part(message)
+    assert message.message()["Message-ID"].endswith("@academy.example.cn>")
