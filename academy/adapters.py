@@ -35,7 +35,11 @@ class AccountAdapter(DefaultAccountAdapter):
         usage = ratelimits.count_login_attempt(request)
         if not usage:
             raise self.validation_error("too_many_login_attempts")
-        self._account_locked = ratelimits.account_locked(request, credentials.get("email"))
+        # Someone signed in confirming her own password is the owner: the lock is
+        # not for her (wrong passwords still count, and the address limit holds).
+        self._account_locked = not getattr(
+            self, "_reauthenticating", False
+        ) and ratelimits.account_locked(request, credentials.get("email"))
         # allauth rolls this usage back when the password is right; on a locked
         # account a right password without a second factor must cost as much as a
         # wrong one, or the address limit would tell which guess was right.
@@ -52,6 +56,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if self._account_locked and not (user is not None and has_totp(user)):
             raise forms.ValidationError(ACCOUNT_LOCKED, code="account_locked")
         return user
+
+    def reauthenticate(self, user, password):
+        self._reauthenticating = True
+        try:
+            return super().reauthenticate(user, password)
+        finally:
+            self._reauthenticating = False
 
     def authentication_failed(self, request, **credentials):
         ratelimits.count_wrong_password(request, credentials.get("email"))

@@ -177,3 +177,20 @@ def test_password_reset_requests_are_rate_limited(client, mailoutbox):
     ]
     assert statuses[-1] == 429
     assert len(mailoutbox) <= 5
+
+
+def test_a_signed_in_owner_confirms_her_password_even_while_her_account_is_locked(client):
+    from academy import roles
+    from tests.academy.factories import PASSWORD, staff
+
+    from django.test import Client
+
+    editor = staff(roles.EDITOR, totp=False)
+    lock(Client(), editor.email)
+    client.force_login(editor)
+    # Turning on two-factor asks for her password again; the lock must not stop her.
+    response = client.get("/accounts/2fa/totp/activate/", **OWNER)
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    response = submit(client, response["Location"], {"password": PASSWORD}, form=LOGIN, **OWNER)
+    assert response.status_code == 302
+    assert client.get("/accounts/2fa/totp/activate/", **OWNER).status_code == 200
