@@ -1,7 +1,8 @@
-"""E-mail as the academy sends it, whoever wrote it (allauth or the notice outbox).
+"""E-mail as the academy sends it, whoever wrote it (allauth, the notice outbox, Wagtail).
 
-Every message is branded (【店主商学院】 in the subject, the academy's name in
-the body), has a plain-text part and a simple HTML part a phone shows well, a
+The academy's own and allauth's messages are branded (【店主商学院】 in the
+subject, the academy's name in the body); every message, through
+:class:`EmailBackend`, has a plain-text part and a simple HTML part a phone shows well, a
 Message-ID on the site's own domain (not the sending machine's), and a subject
 without control characters (a line break there would start a new header). Links
 are built from ACADEMY_SITE_URL, never from the Host a request named.
