@@ -180,10 +180,10 @@ def test_password_reset_requests_are_rate_limited(client, mailoutbox):
 
 
 def test_a_signed_in_owner_confirms_her_password_even_while_her_account_is_locked(client):
+    from django.test import Client
+
     from academy import roles
     from tests.academy.factories import PASSWORD, staff
-
-    from django.test import Client
 
     editor = staff(roles.EDITOR, totp=False)
     lock(Client(), editor.email)
