@@ -7,13 +7,17 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Academy")
 
     def ready(self):
-        from academy import pagecache, sections, usercache, views
+        from allauth.account.signals import password_reset
+
+        from academy import pagecache, ratelimits, sections, usercache, views
         from academy.metrics import selectors as metrics
         from academy.sharecards import selectors as sharecards
         from academy.sharecards import signals as sharecard_signals
         from academy.teams import selectors as teams
         from academy.teams import signals as team_signals
 
+        # A reset link proves the owner: her account's wrong passwords are forgotten.
+        password_reset.connect(ratelimits.unlock_account, dispatch_uid="academy-unlock-on-reset")
         pagecache.connect_signals()
         usercache.connect_signals()
         team_signals.connect()

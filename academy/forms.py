@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.models import SHOP_ID_VALIDATOR, ShopkeeperLevel, ShopkeeperProfile
 from academy.regions import PROVINCES
+from academy.validators import SingleLineTextMixin
 
 
-class SignupForm(forms.Form):
+class SignupForm(SingleLineTextMixin, forms.Form):
     """Extra fields of allauth's signup: the display name and the shop ID."""
 
     display_name = forms.CharField(
@@ -40,7 +41,7 @@ class SignupForm(forms.Form):
         pass
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SingleLineTextMixin, forms.ModelForm):
     """The shopkeeper completes and later edits her profile here."""
 
     display_name = forms.CharField(label=_("Display name"), max_length=40)

@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -56,7 +57,14 @@ class UserTimezoneMiddleware:
 
 
 class StaffMFAMiddleware:
-    """Editors, program staff and administrators must set up TOTP before working."""
+    """Whoever can reach the admin must set up TOTP before working.
+
+    Keyed on what the user can reach, not on role names: any group granting
+    ``wagtailadmin.access_admin`` (Wagtail's own "Editors" or one created later)
+    and every superuser count. The academy's staff roles, cached for every page,
+    are held to it everywhere; the exact permission is read on admin pages, where
+    Wagtail reads it anyway.
+    """
 
     SESSION_KEY = "academy_staff_mfa_ok"
     OPEN_PREFIXES = ("/accounts/", "/healthz/", "/static/", "/media/", "/i18n/")
@@ -70,7 +78,7 @@ class StaffMFAMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(self.OPEN_PREFIXES)
             and not request.session.get(self.SESSION_KEY)
-            and roles.is_staff_role(request.user)
+            and self.needs_second_factor(request)
         ):
             from allauth.mfa.models import Authenticator
 
@@ -85,3 +93,12 @@ class StaffMFAMiddleware:
                 )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+    @staticmethod
+    def needs_second_factor(request):
+        user = request.user
+        if user.is_superuser or roles.is_staff_role(user):
+            return True
+        return request.path.startswith(reverse("wagtailadmin_home")) and user.has_perm(
+            "wagtailadmin.access_admin"
+        )

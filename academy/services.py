@@ -6,14 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from academy import roles
-from academy.models import Notification, OutboundEmail, ShopkeeperProfile
+from academy import mail, roles
+from academy.models import Notification, OutboundEmail, ShopkeeperProfile, User
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ def notify(user, *, key, title, body="", url="", email=True):
                 OutboundEmail.objects.create(
                     key=key,
                     to=user.email,
-                    subject=f"【店主商学院】{title}",
+                    subject=mail.notice_subject(title),
                     body=f"{body}\n\n{link}".strip(),
                 )
     except IntegrityError:
@@ -77,7 +76,7 @@ def notify_many(notices, *, email=True):
                 OutboundEmail(
                     key=key,
                     to=user.email,
-                    subject=f"【店主商学院】{title}",
+                    subject=mail.notice_subject(title),
                     body=f"{body}\n\n{link}".strip(),
                 )
             )
@@ -138,11 +137,18 @@ def claim_due_emails(limit=100):
 
 
 def send_due_emails(limit=100):
-    """Send queued e-mails; returns how many went out."""
+    """Send queued e-mails (text and HTML, see academy/mail.py); returns how many went out."""
     sent = 0
-    for row in OutboundEmail.objects.filter(id__in=claim_due_emails(limit), sent_at__isnull=True):
+    rows = list(OutboundEmail.objects.filter(id__in=claim_due_emails(limit), sent_at__isnull=True))
+    # The HTML part's own words (the footer) in each recipient's language.
+    languages = dict(
+        User.objects.filter(email__in={row.to for row in rows}).values_list("email", "language")
+    )
+    for row in rows:
         try:
-            EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to]).send()
+            with translation.override(languages.get(row.to) or settings.LANGUAGE_CODE):
+                message = mail.compose(row.subject, row.body, [row.to])
+            message.send()
         except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
             OutboundEmail.objects.filter(id=row.id).update(last_error=str(exc)[:1000])
             continue

@@ -326,8 +326,15 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Signup and password reset never tell whether an address has an account.
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
+# Mails read 【店主商学院】, never the Host a request named (academy/mail.py).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "【店主商学院】"
+# The reset link signs her in (through the second-factor stage if she has one):
+# whoever locked her account by guessing cannot keep her out.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Per address: refused. Per account: locked, but the owner's second factor or a
+    # password-reset link still signs her in (academy/ratelimits.py).
     "login_failed": "5/5m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -352,7 +359,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "店主商学院"
-# Staff roles (editor, program staff, administrator) must have TOTP set up.
+# Whoever can reach the admin (any group with access_admin, superusers) must have TOTP.
 ACADEMY_STAFF_MFA_REQUIRED = env_bool("ACADEMY_STAFF_MFA_REQUIRED", True)
 
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
@@ -370,12 +377,15 @@ SOCIALACCOUNT_ADAPTER = "academy.adapters.SocialAccountAdapter"
 
 # --- e-mail -----------------------------------------------------------------------
 
-EMAIL_BACKEND = os.environ.get(
+# Every message goes through academy.mail.EmailBackend (Message-ID on the site's
+# domain, one-line subject, an HTML part), which hands it to this transport.
+ACADEMY_EMAIL_TRANSPORT = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_BACKEND = "academy.mail.EmailBackend"
 # The file-based backend (django.core.mail.backends.filebased.EmailBackend) writes here.
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

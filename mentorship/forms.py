@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.models import MentorProfile, ShopkeeperProfile, User
 from academy.timezones import COMMON_TIME_ZONES
+from academy.validators import SingleLineTextMixin
 from mentorship.errors import REFUSAL_MESSAGES
 from mentorship.models import (
     SESSION_LENGTHS,
@@ -27,7 +28,7 @@ from mentorship.slots import Refusal
 MAX_OVERRIDE_DAYS = 366
 
 
-class ScheduleForm(forms.ModelForm):
+class ScheduleForm(SingleLineTextMixin, forms.ModelForm):
     """A mentor's booking settings and time zone."""
 
     time_zone = forms.ChoiceField(
@@ -196,7 +197,7 @@ RuleFormSet = forms.formset_factory(
 )
 
 
-class OverrideForm(forms.ModelForm):
+class OverrideForm(SingleLineTextMixin, forms.ModelForm):
     class Meta:
         model = AvailabilityOverride
         fields = ["kind", "first_day", "last_day", "start_time", "end_time", "note"]
@@ -336,7 +337,7 @@ class NoteForm(forms.Form):
     )
 
 
-class GoalForm(forms.Form):
+class GoalForm(SingleLineTextMixin, forms.Form):
     title = forms.CharField(
         label=_("Goal"),
         max_length=120,
@@ -396,7 +397,7 @@ class MessageForm(forms.Form):
     )
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(SingleLineTextMixin, forms.Form):
     mentor = forms.ModelChoiceField(
         label=_("Mentor"),
         queryset=MentorProfile.objects.filter(is_active=True).select_related("user"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.teams.services import MAX_PLAN_STEPS, NUDGE_PRESETS
+from academy.validators import SingleLineTextMixin
 from courses import catalogue
 
 
@@ -16,7 +17,7 @@ def course_choices():
     return choices
 
 
-class PlanForm(forms.Form):
+class PlanForm(SingleLineTextMixin, forms.Form):
     title = forms.CharField(label=_("Plan name"), max_length=80)
     welcome = forms.CharField(
         label=_("Welcome words"),
@@ -79,7 +80,7 @@ StepFormSet = forms.formset_factory(
 )
 
 
-class NudgeForm(forms.Form):
+class NudgeForm(SingleLineTextMixin, forms.Form):
     preset = forms.ChoiceField(
         label=_("Message"),
         required=False,

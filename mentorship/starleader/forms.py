@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import MentorKind, MentorProfile
+from academy.validators import SingleLineTextMixin
 from mentorship.starleader.models import ActionPlan, Application
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SingleLineTextMixin, forms.ModelForm):
     class Meta:
         model = Application
         fields = ["situation", "difficulties", "goals", "team_size", "sales_band", "focus"]
@@ -58,7 +59,7 @@ class CheckInForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SingleLineTextMixin, forms.Form):
     ACTIONS = [
         ("admit", _("Admit")),
         ("waitlist", _("Waitlist")),

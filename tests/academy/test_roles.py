@@ -162,3 +162,26 @@ def test_wagtail_login_forms_lead_to_the_academy_login(client, url):
 
 def test_wagtail_admin_password_reset_is_off(client):
     assert client.get("/cms/password_reset/").status_code == 404
+
+
+@pytest.mark.parametrize("group_name", ["Editors", "Moderators", "内容小组"])
+def test_anyone_who_can_reach_the_admin_needs_a_second_factor_whatever_the_group(
+    client, group_name
+):
+    from django.contrib.auth.models import Permission
+
+    group, _created = Group.objects.get_or_create(name=group_name)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    user = UserFactory(roles=[group_name])
+    client.force_login(user)
+    response = client.get("/cms/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    assert client.get("/cms/pages/")["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_a_superuser_in_no_group_needs_a_second_factor(client):
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get("/cms/")["Location"] == "/accounts/2fa/totp/activate/"

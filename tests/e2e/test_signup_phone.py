@@ -12,7 +12,10 @@ def no_horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_signup_verify_and_profile_on_a_phone(phone, home_page, artifacts_dir):
+def test_signup_verify_and_profile_on_a_phone(
+    phone, home_page, artifacts_dir, live_server, settings
+):
+    settings.SITE_URL = live_server.url  # the confirmation link points here
     phone.goto("/")
     assert phone.locator("html").get_attribute("lang") == "zh-CN"
     assert no_horizontal_scroll(phone)

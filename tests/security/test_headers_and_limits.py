@@ -7,6 +7,8 @@ own actions by academy/ratelimits.py.
 
 import pytest
 
+from tests.forms import submit
+
 pytestmark = pytest.mark.django_db
 
 
@@ -42,18 +44,103 @@ def test_booking_attempts_are_rate_limited(client, settings):
     assert not Booking.objects.exists()
 
 
-def test_failed_logins_are_rate_limited_per_account(client):
+LOGIN = "form:has([name=password])"
+CODE = "form:has([name=code])"
+RESET = "form:has([name=email])"
+NEW_PASSWORD = "form:has([name=password1])"
+ATTACKER = {"REMOTE_ADDR": "203.0.113.7"}
+OWNER = {"REMOTE_ADDR": "198.51.100.20"}
+
+
+def log_in(client, email, password, **extra):
+    return submit(
+        client, "/accounts/login/", {"login": email, "password": password}, form=LOGIN, **extra
+    )
+
+
+def lock(client, email):
+    """Five wrong passwords for ``email`` from the attacker's address."""
+    for _ in range(5):
+        assert (
+            "登录失败次数过多"
+            not in log_in(client, email, "wrong password", **ATTACKER).content.decode()
+        )
+    client.cookies.clear()
+
+
+def test_failed_logins_are_rate_limited_per_address(client):
+    from tests.academy.factories import PASSWORD, shopkeeper
+
+    for number in range(5):
+        log_in(client, f"guess{number}@example.com", "wrong password", **ATTACKER)
+    # The sixth try from that address is refused, whichever account and password it names.
+    response = log_in(client, shopkeeper().email, PASSWORD, **ATTACKER)
+    assert "登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_account_refuses_right_and_wrong_passwords_alike(client):
     from tests.academy.factories import PASSWORD, shopkeeper
 
     user = shopkeeper()
-    form = {"login": user.email, "password": "wrong password"}
-    for _ in range(5):
-        assert "登录失败次数过多" not in client.post("/accounts/login/", form).content.decode()
-    assert "登录失败次数过多" in client.post("/accounts/login/", form).content.decode()
-    # Even the right password is refused while the limit holds: guessing gains nothing.
-    response = client.post("/accounts/login/", {**form, "password": PASSWORD})
-    assert "登录失败次数过多" in response.content.decode()
+    lock(client, user.email)
+    wrong = log_in(client, user.email, "another wrong one", **OWNER).content.decode()
+    right = log_in(client, user.email, PASSWORD, **OWNER).content.decode()
+    # Guessing gains nothing: the right password reads exactly like a wrong one.
+    assert "此账号登录失败次数过多" in wrong and "此账号登录失败次数过多" in right
     assert "_auth_user_id" not in client.session
+
+
+def test_the_owner_of_a_locked_account_signs_in_with_her_second_factor(client):
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from academy import roles
+    from tests.academy.factories import PASSWORD, TOTP_SECRET, staff
+
+    editor = staff(roles.EDITOR)
+    lock(client, editor.email)
+    response = log_in(client, editor.email, PASSWORD, **OWNER)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    response = submit(client, "/accounts/2fa/authenticate/", {"code": code}, form=CODE, **OWNER)
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == editor.pk
+    # A wrong code still gets nowhere.
+    client.logout()
+    log_in(client, editor.email, PASSWORD, **OWNER)
+    response = submit(client, "/accounts/2fa/authenticate/", {"code": "000000"}, form=CODE, **OWNER)
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_owner_of_a_locked_account_signs_in_through_a_reset_link(client, mailoutbox):
+    import re
+
+    from tests.academy.factories import PASSWORD, shopkeeper
+
+    user = shopkeeper()
+    lock(client, user.email)
+    submit(client, "/accounts/password/reset/", {"email": user.email}, form=RESET, **OWNER)
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mailoutbox[-1].body)
+    response = client.get(link.group(1), follow=True, **OWNER)
+    new = "Kd83-lanzhou-autumn"
+    response = submit(
+        client,
+        response.redirect_chain[-1][0],
+        {"password1": new, "password2": new},
+        form=NEW_PASSWORD,
+        **OWNER,
+    )
+    # The link signs her in at once: the attacker cannot lock her out again in between.
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+    # And the lock is lifted for her next visit.
+    client.logout()
+    log_in(client, user.email, new, **OWNER)
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert PASSWORD != new
 
 
 def test_signups_are_rate_limited_per_address(client, settings):
@@ -90,3 +177,20 @@ def test_password_reset_requests_are_rate_limited(client, mailoutbox):
     ]
     assert statuses[-1] == 429
     assert len(mailoutbox) <= 5
+
+
+def test_a_signed_in_owner_confirms_her_password_even_while_her_account_is_locked(client):
+    from django.test import Client
+
+    from academy import roles
+    from tests.academy.factories import PASSWORD, staff
+
+    editor = staff(roles.EDITOR, totp=False)
+    lock(Client(), editor.email)
+    client.force_login(editor)
+    # Turning on two-factor asks for her password again; the lock must not stop her.
+    response = client.get("/accounts/2fa/totp/activate/", **OWNER)
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    response = submit(client, response["Location"], {"password": PASSWORD}, form=LOGIN, **OWNER)
+    assert response.status_code == 302
+    assert client.get("/accounts/2fa/totp/activate/", **OWNER).status_code == 200
