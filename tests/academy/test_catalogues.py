@@ -166,13 +166,14 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sd]|\{\{ *\w+ *\}\}")
 @pytest.mark.parametrize(
     "po_path", _our_po_files(), ids=lambda path: f"{_name(path.parents[2])}/{path.name}"
 )
-def test_translations_keep_the_placeholders_of_the_english(po_path):
+def test_translations_use_only_placeholders_of_the_english(po_path):
     catalogue = polib.pofile(str(po_path))
     wrong = []
     for entry in catalogue.translated_entries():
-        english = sorted(PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))
+        # A placeholder the English lacks fails at run time; one left out is a choice.
+        english = set(PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))
         chinese = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         wrong += [
-            (entry.msgid, text) for text in chinese if sorted(PLACEHOLDER.findall(text)) != english
+            (entry.msgid, text) for text in chinese if set(PLACEHOLDER.findall(text)) - english
         ]
     assert not wrong, f"{po_path}: {wrong}"

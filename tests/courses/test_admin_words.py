@@ -112,6 +112,27 @@ def test_the_page_explorer_shows_no_english(client, academy, role):
     assert not english_on(html)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/cms/images/",
+        "/cms/documents/",
+        "/cms/media/",
+        "/cms/reports/locked/",
+        "/cms/reports/aging-pages/",
+        "/cms/reports/site-history/",
+        "/cms/pages/search/?q=店主",
+        "/cms/account/",
+    ],
+)
+def test_the_admin_pages_editors_use_show_no_english(client, academy, url):
+    client.force_login(staff(roles.ADMINISTRATOR))
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert not english_on(response.content.decode())
+
+
 def test_the_editor_submits_a_page_to_the_academy_review_in_chinese(client, academy):
     client.force_login(staff(roles.EDITOR))
     html = client.get(f"/cms/pages/{academy.beginner.pk}/edit/").content.decode()
