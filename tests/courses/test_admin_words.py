@@ -5,6 +5,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from wagtail.models import Workflow
 
 from academy import roles
@@ -161,3 +163,27 @@ def test_workflow_mails_have_chinese_subjects(academy, mailoutbox):
     for mail in to_reviewer + to_editor:
         assert page.title in mail.subject
         assert not set(re.findall(r"[A-Za-z]{2,}", mail.subject)) - NOT_ENGLISH, mail.subject
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("Search all pages…", "搜索全部页面…"),
+        ("Autosave is paused", "自动保存已暂停"),
+        ("Choose video", "选择视频"),
+        ("Choose audio", "选择音频"),
+        ("Page types usage", "页面类型使用情况"),
+        ("Shortcuts", "快捷键"),
+    ],
+)
+def test_the_admin_strings_found_in_english_have_chinese(english, chinese):
+    with translation.override("zh-hans"):
+        assert gettext(english) == chinese
+
+
+def test_the_page_count_on_the_dashboard_has_chinese():
+    english = '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>'
+    plural = '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>'
+    with translation.override("zh-hans"):
+        text = ngettext(english, plural, 65) % {"total": 65, "site_name": "店主商学院"}
+    assert text.startswith("65 个页面")
