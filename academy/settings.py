@@ -405,6 +405,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 LANGUAGE_COOKIE_NAME = "academy_language"
+# Our words for strings of Wagtail, allauth and the other apps where theirs are
+# missing or say something else: merged last, so this catalogue wins everywhere.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES[:1]

@@ -5,8 +5,13 @@ page (now or created later, e.g. by the demo seeder) is attached to it, so the
 whole academy tree is moderated.
 """
 
-WORKFLOW_NAME = "Academy review"
-TASK_NAME = "Program staff approval"
+# Wagtail shows these names as they are ("提交给商学院审核", the stage in e-mail
+# subjects), so they are Chinese. The English names of the first release are
+# still recognised, so a database not yet migrated never gets a second workflow.
+WORKFLOW_NAME = "商学院审核"
+TASK_NAME = "项目运营审批"
+OLD_WORKFLOW_NAME = "Academy review"
+OLD_TASK_NAME = "Program staff approval"
 
 
 def ensure_review_workflow(apps, academy_page_ids=()):
@@ -20,7 +25,7 @@ def ensure_review_workflow(apps, academy_page_ids=()):
     WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
 
-    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    task = GroupApprovalTask.objects.filter(name__in=[TASK_NAME, OLD_TASK_NAME]).first()
     if task is None:
         content_type, _created = ContentType.objects.get_or_create(
             app_label="wagtailcore", model="groupapprovaltask"
@@ -29,7 +34,7 @@ def ensure_review_workflow(apps, academy_page_ids=()):
             name=TASK_NAME, content_type=content_type, active=True
         )
         task.groups.set(Group.objects.filter(name=PROGRAM_STAFF))
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    workflow = Workflow.objects.filter(name__in=[WORKFLOW_NAME, OLD_WORKFLOW_NAME]).first()
     if workflow is None:
         workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.models import MentorProfile, ShopkeeperProfile, User
 from academy.timezones import COMMON_TIME_ZONES
@@ -146,9 +147,12 @@ def _range(low, high):
 class RuleForm(forms.Form):
     """One weekly range of hours."""
 
-    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
+    weekday = forms.TypedChoiceField(
+        label=pgettext_lazy("availability", "Day"), choices=Weekday.choices, coerce=int
+    )
     start_time = forms.TimeField(
-        label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=pgettext_lazy("time range", "From"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_time = forms.TimeField(
         label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -304,7 +308,9 @@ class CancelForm(forms.Form):
 class ProposeForm(forms.Form):
     """A new time, typed as a date and a time in the mentor's own zone."""
 
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=pgettext_lazy("availability", "Day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     time = forms.TimeField(
         label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -327,7 +333,9 @@ class ProposeForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("session note", "Note"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     visibility = forms.ChoiceField(
         label=_("Who can read it"),
@@ -393,7 +401,9 @@ class CommentForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label=_("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("mentorship message", "Message"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -447,7 +457,9 @@ class AssignmentForm(SingleLineTextMixin, forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("time range", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.teams.services import MAX_PLAN_STEPS, NUDGE_PRESETS
 from academy.validators import SingleLineTextMixin
@@ -82,7 +83,7 @@ StepFormSet = forms.formset_factory(
 
 class NudgeForm(SingleLineTextMixin, forms.Form):
     preset = forms.ChoiceField(
-        label=_("Message"),
+        label=pgettext_lazy("team reminder", "Message"),
         required=False,
         choices=[],
         widget=forms.RadioSelect,

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.documents import get_document_model
 
@@ -291,7 +292,7 @@ def staff_export(request, session_id):
         yield "\ufeff"  # so spreadsheet programs read the Chinese as UTF-8
         yield writer.writerow(
             [
-                _("Name"),
+                pgettext("person", "Name"),
                 _("E-mail"),
                 _("Shop ID"),
                 _("Signed up at"),

@@ -37,8 +37,10 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    apps.get_model("wagtailcore", "Workflow").objects.filter(name="Academy review").delete()
-    apps.get_model("wagtailcore", "Task").objects.filter(name="Program staff approval").delete()
+    workflows = apps.get_model("wagtailcore", "Workflow").objects
+    workflows.filter(name__in=["Academy review", "商学院审核"]).delete()
+    tasks = apps.get_model("wagtailcore", "Task").objects
+    tasks.filter(name__in=["Program staff approval", "项目运营审批"]).delete()
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CertificateKind(models.TextChoices):
@@ -41,7 +42,7 @@ class Certificate(models.Model):
         verbose_name=_("holder"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=CertificateKind.choices)
-    subject_key = models.CharField(_("subject"), max_length=100)
+    subject_key = models.CharField(pgettext_lazy("certificate", "subject"), max_length=100)
     title = models.CharField(_("title"), max_length=255)
     holder_name = models.CharField(_("holder name"), max_length=100)
     code = models.CharField(_("verification code"), max_length=32, unique=True, default=new_code)

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -101,7 +102,9 @@ class LiveSessionPage(Page):
     )
     summary = models.TextField(_("summary"), max_length=300)
     description = RichTextField(
-        _("description"), blank=True, features=["h3", "bold", "italic", "ul", "ol", "link"]
+        pgettext_lazy("live session", "description"),
+        blank=True,
+        features=["h3", "bold", "italic", "ul", "ol", "link"],
     )
     capacity = models.PositiveIntegerField(
         _("capacity"),
@@ -254,7 +257,9 @@ class LiveSignup(models.Model):
         related_name="live_signups",
         verbose_name=_("shopkeeper"),
     )
-    created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
+    created_at = models.DateTimeField(
+        pgettext_lazy("live session", "signed up at"), default=timezone.now
+    )
     joined_at = models.DateTimeField(_("first joined at"), null=True, blank=True)
     join_clicks = models.PositiveIntegerField(_("join link clicks"), default=0)
 

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -122,7 +123,9 @@ class CoursePage(Page):
     )
     summary = models.TextField(_("summary"), max_length=300)
     description = RichTextField(
-        _("description"), blank=True, features=["h3", "bold", "italic", "ul", "ol", "link"]
+        pgettext_lazy("course", "description"),
+        blank=True,
+        features=["h3", "bold", "italic", "ul", "ol", "link"],
     )
     outcomes = models.TextField(
         _("learning outcomes"), blank=True, help_text=_("One outcome per line.")
@@ -241,7 +244,9 @@ class LessonPage(GatedPageMixin, Page):
         _("estimated minutes"), default=5, validators=[MinValueValidator(1)]
     )
     required = models.BooleanField(
-        _("required"), default=True, help_text=_("Required lessons must be completed.")
+        pgettext_lazy("lesson", "required"),
+        default=True,
+        help_text=_("Required lessons must be completed."),
     )
 
     search_fields = [

@@ -7,12 +7,13 @@ from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentorship.constraints import DateRange, PostgresExclusionConstraint, TsTzRange
 
 
 class AssignmentStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("booking status", "Active")
     REVOKED = "revoked", _("Revoked")
 
 
@@ -198,7 +199,7 @@ class Booking(models.Model):
         default=BookingStatus.CONFIRMED,
     )
     agenda = models.TextField(_("what I want help with"), max_length=1000, blank=True)
-    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    sequence = models.PositiveIntegerField(pgettext_lazy("booking", "revision"), default=0)
     idempotency_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

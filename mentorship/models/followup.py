@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NoteVisibility(models.TextChoices):
@@ -135,7 +136,7 @@ class GoalUpdate(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("value reached"), max_digits=12, decimal_places=2)
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    comment = models.CharField(pgettext_lazy("goal", "comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -159,7 +160,7 @@ class GoalComment(models.Model):
         Goal, on_delete=models.PROTECT, related_name="comments", verbose_name=_("goal")
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.CharField(_("comment"), max_length=1000)
+    body = models.CharField(pgettext_lazy("goal", "comment"), max_length=1000)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

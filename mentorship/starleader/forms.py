@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.models import MentorKind, MentorProfile
 from academy.validators import SingleLineTextMixin
@@ -63,7 +64,7 @@ class DecisionForm(SingleLineTextMixin, forms.Form):
     ACTIONS = [
         ("admit", _("Admit")),
         ("waitlist", _("Waitlist")),
-        ("reject", _("Reject")),
+        ("reject", pgettext_lazy("application decision", "Reject")),
         ("withdraw", _("Withdraw")),
         ("graduate", _("Graduate")),
     ]

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -358,9 +359,14 @@ class CheckInCode(models.Model):
     """The code shown in the room for one class session; a new one retires the last."""
 
     session = models.ForeignKey(
-        ClassSession, on_delete=models.CASCADE, related_name="codes", verbose_name=_("session")
+        ClassSession,
+        on_delete=models.CASCADE,
+        related_name="codes",
+        verbose_name=pgettext_lazy("class session", "session"),
     )
-    code = models.CharField(_("code"), max_length=6, default=new_check_in_code)
+    code = models.CharField(
+        pgettext_lazy("check-in", "code"), max_length=6, default=new_check_in_code
+    )
     created_at = models.DateTimeField(_("shown from"), default=timezone.now)
     expires_at = models.DateTimeField(_("valid until"))
     created_by = models.ForeignKey(
@@ -389,10 +395,13 @@ class Attendance(models.Model):
         ClassSession,
         on_delete=models.CASCADE,
         related_name="attendances",
-        verbose_name=_("session"),
+        verbose_name=pgettext_lazy("class session", "session"),
     )
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("member")
+        Application,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=pgettext_lazy("star leader", "member"),
     )
     method = models.CharField(_("how"), max_length=8, choices=AttendanceMethod.choices)
     code = models.ForeignKey(
@@ -424,7 +433,7 @@ class ActionPlan(models.Model):
         Application,
         on_delete=models.PROTECT,
         related_name="action_plan",
-        verbose_name=_("member"),
+        verbose_name=pgettext_lazy("star leader", "member"),
     )
     diagnosis = models.TextField(_("where my business stands"), max_length=2000)
     targets = models.TextField(_("targets for the next three months"), max_length=2000)
@@ -444,7 +453,10 @@ class Feedback(models.Model):
     """A mentor's feedback on a member (official mentor or guidance expert)."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("member")
+        Application,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=pgettext_lazy("star leader", "member"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentorship.models import AssignmentStatus, Goal, GoalStatus, MentorAssignment
 from mentorship.starleader import guidance, services
@@ -211,7 +212,7 @@ def _who(application):
 
 def export(cohort, name):
     """The rows of one dashboard list for CSV; None for an unknown list."""
-    who = [_("Name"), _("E-mail"), _("Shop ID"), _("Region")]
+    who = [pgettext_lazy("person", "Name"), _("E-mail"), _("Shop ID"), _("Region")]
     if name == "applications":
         header = [
             *who,
@@ -329,7 +330,7 @@ def results_table(comparison):
         "team_size": _("Team size"),
     }
     header = [
-        _("Group"),
+        pgettext_lazy("comparison group", "Group"),
         _("Measure"),
         _("Shops with data before"),
         _("Median before"),

@@ -10,6 +10,7 @@ from wagtail.models import Workflow, WorkflowState
 from academy import roles
 from courses import services
 from courses.models import CoursePage, TierExemption
+from courses.workflow import WORKFLOW_NAME
 from tests.academy.factories import mentor, staff
 from tests.courses import factories
 
@@ -74,7 +75,7 @@ def test_waiting_for_approval_filter_lists_courses_in_moderation(client, courses
     editor = staff(roles.EDITOR)
     course = courses["second"]
     course.save_revision(user=editor)
-    Workflow.objects.get(name="Academy review").start(course, editor)
+    Workflow.objects.get(name=WORKFLOW_NAME).start(course, editor)
     client.force_login(editor)
     page = client.get(f"{LISTING}?status=in_moderation").content.decode()
     assert "社群运营" in page
@@ -164,7 +165,7 @@ def test_editor_submits_and_program_staff_approve_in_the_academy(academy):
     course.title = "新课程"
     revision = course.save_revision(user=editor)
     workflow = course.get_workflow()
-    assert workflow.name == "Academy review"
+    assert workflow.name == WORKFLOW_NAME
     state = workflow.start(course, editor)
     assert not course.permissions_for_user(editor).can_publish()
     task_state = state.current_task_state
@@ -182,8 +183,8 @@ def test_the_review_workflow_covers_a_newly_created_academy(home_page):
     tree = factories.academy(home_page)
     course = factories.course(tree.beginner, "c", lessons=1, quiz=False)
     lesson = factories.lessons_of(course)[0]
-    assert lesson.get_workflow().name == "Academy review"
-    assert CoursePage.objects.get(pk=course.pk).get_workflow().name == "Academy review"
+    assert lesson.get_workflow().name == WORKFLOW_NAME
+    assert CoursePage.objects.get(pk=course.pk).get_workflow().name == WORKFLOW_NAME
 
 
 def test_program_staff_look_up_certificates_but_nobody_writes_them(client, courses):

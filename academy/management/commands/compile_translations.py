@@ -1,4 +1,4 @@
-"""Compile every app's .po files to .mo without GNU gettext (polib)."""
+"""Compile every app's .po files and the override catalogue to .mo without GNU gettext."""
 
 from pathlib import Path
 
@@ -13,12 +13,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         base = Path(settings.BASE_DIR)
+        # The project's own apps, then the override catalogue of LOCALE_PATHS.
+        folders = [
+            Path(config.path) / "locale"
+            for config in apps.get_app_configs()
+            if Path(config.path).parent == base
+        ]
+        folders += [Path(folder) for folder in settings.LOCALE_PATHS]
         count = 0
-        for config in apps.get_app_configs():
-            path = Path(config.path)
-            if path.parent != base:  # only the project's own apps
-                continue
-            for po_path in sorted(path.glob("locale/*/LC_MESSAGES/*.po")):
+        for folder in folders:
+            for po_path in sorted(folder.glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")
                 polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
                 count += 1
