@@ -227,3 +227,40 @@ def test_one_of_two_required_courses_does_not_complete_the_tier(client, two_requ
     assert response.status_code == 302
     assert client.get(above_lesson.url).status_code == 200
 
+
+@pytest.fixture
+def debug_urls(settings):
+    """The URLs as ``make run`` (DEBUG=True) builds them."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import academy.urls
+
+    settings.DEBUG = True
+    importlib.reload(academy.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(academy.urls)
+    clear_url_caches()
+
+
+def test_under_debug_media_urls_never_bypass_the_lesson_permissions(client, locked, debug_urls):
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtailmedia.models import get_media_model
+
+    doc = get_document_model().objects.get()
+    img = get_image_model().objects.get()
+    media = get_media_model().objects.get()
+    client.force_login(factories.learner())  # a beginner: the lesson is locked for her
+    for stored in (doc.file, img.file, media.file):
+        response = client.get(stored.url)
+        assert response.status_code == 404, stored.url
+    assert client.get(locked["urls"]["document"]).status_code == 403
+    # Renditions (admin thumbnails) stay public in development.
+    rendition = img.get_rendition("max-165x165")
+    response = client.get(rendition.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x89PNG"
