@@ -222,6 +222,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["top_sections"] = sections.render_context(sections.HOME_TOP, request, page=self)
         context["sections"] = sections.render_context(sections.HOME, request, page=self)
         return context
 
