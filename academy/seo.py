@@ -43,6 +43,8 @@ def absolute(path):
 @cache_control(public=True, max_age=3600)
 def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in PRIVATE_PREFIXES)]
+    # Course and live-session covers are the pictures of share cards.
+    lines.insert(1, "Allow: /learn/covers/")
     lines.append(f"Sitemap: {absolute('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

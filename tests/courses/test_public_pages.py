@@ -57,6 +57,7 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(cl
     text = response.content.decode()
     for private in ("/cms/", "/accounts/", "/me/", "/learn/", "/documents/", "/media/"):
         assert f"Disallow: {private}\n" in text
+    assert "Allow: /learn/covers/\n" in text  # the pictures of share cards
     assert f"Sitemap: {SITE}/sitemap.xml" in text
     assert "evil.example" not in text
 
