@@ -220,8 +220,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    @property
+    def meta_description(self):
+        return self.hero_text or self.hero_title
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["top_sections"] = sections.render_context(sections.HOME_TOP, request, page=self)
         context["sections"] = sections.render_context(sections.HOME, request, page=self)
         return context
 

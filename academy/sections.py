@@ -9,11 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 HOME = "home"
+# The first thing a signed-in person sees on the home page, above the welcome:
+# on a phone it has to be visible without scrolling.
+HOME_TOP = "home_top"
 DASHBOARD = "dashboard"
 # What a mentor (or staff) sees of one mentee: ``get_context(request, mentee=user)``.
 MENTEE = "mentee"
 
-_registry: dict[str, list["Section"]] = {HOME: [], DASHBOARD: [], MENTEE: []}
+_registry: dict[str, list["Section"]] = {HOME_TOP: [], HOME: [], DASHBOARD: [], MENTEE: []}
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -113,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -465,6 +467,18 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "txt", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Video links: the Chinese platforms by their player address, then oEmbed (YouTube, Vimeo…).
+WAGTAILEMBEDS_FINDERS = [
+    {"class": "courses.embeds.ChineseVideoFinder"},
+    {"class": "wagtail.embeds.finders.oembed"},
+]
+# Uploaded lesson video and audio: the types phones play, and a size limit.
+WAGTAILMEDIA = {
+    "MEDIA_FORM_BASE": "courses.admin_forms.LessonMediaForm",
+    "AUDIO_EXTENSIONS": ["mp3", "m4a", "aac"],
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm", "mov"],
+}
+ACADEMY_MEDIA_MAX_UPLOAD_SIZE = env_int("ACADEMY_MEDIA_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)
 
 # A CDN or caching proxy in front of anonymous pages: Wagtail purges a page's
 # URLs from it when the page is published.

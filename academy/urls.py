@@ -1,13 +1,15 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from academy import views
+from academy import seo, views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
+    path("sitemap.xml", seo.sitemap_xml, name="sitemap"),
     path("language/<str:code>/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("me/", views.dashboard, name="dashboard"),
@@ -30,8 +32,19 @@ if settings.ACADEMY_BENCH_URLS:
     urlpatterns.append(path("bench/ping/", views.ping))
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    # Development serves only public uploads here: image renditions and video posters.
+    # Lesson documents, media and original images go through the permission-checked
+    # views (courses.views, Wagtail's document view with its before_serve hook) in
+    # every mode, so /media/documents/… answers 404 as it does in production.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns.append(
+        re_path(
+            rf"^{media_prefix}/(?P<path>(?:images|media_thumbnails)/[^/]+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -25,6 +25,15 @@ class CoursesConfig(AppConfig):
                 sender=index_model,
                 dispatch_uid=f"courses_attach_review_workflow_{index_model.__name__}",
             )
+        # Continue learning comes first, above the welcome and a team's training plan.
+        for where in (sections.HOME_TOP, sections.DASHBOARD):
+            sections.register(
+                where,
+                "continue",
+                "courses/includes/continue_learning.html",
+                order=5,
+                get_context=selectors.continue_context,
+            )
         sections.register(
             sections.HOME,
             "tiers",

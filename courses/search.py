@@ -8,6 +8,7 @@ are cut the same way before they reach the backend.
 
 import logging
 import re
+from dataclasses import dataclass
 
 from django.utils.html import strip_tags
 
@@ -46,8 +47,13 @@ def segment(text, *, for_index=True):
 
 
 def query_terms(query):
-    """The words of a search query; single characters are dropped unless nothing else is left."""
-    words = [w for w in segment(query, for_index=False).split(" ") if w]
+    """The words of a search query; single characters are dropped unless nothing else is left.
+
+    Quotes, operators and other punctuation are dropped: they mean nothing to a
+    learner and would break the backend's query syntax.
+    """
+    query = _PUNCTUATION.sub(" ", query or "")
+    words = [w for w in segment(query, for_index=False).split(" ") if w and w != "_"]
     longer = [w for w in words if len(w) > 1]
     return list(dict.fromkeys(longer or words))
 
@@ -88,28 +94,90 @@ def referenced_files(stream):
     return found
 
 
-def search_pages(query, limit=30):
-    """Live courses and lessons matching ``query``, best first."""
-    from wagtail.models import Page
+def _mentions(text, terms, operator):
+    text = (text or "").lower()
+    found = [term.lower() in text for term in terms]
+    return all(found) if operator == "and" else any(found)
 
+
+def _search(queryset, terms, limit):
+    """``queryset`` searched for every term, or for any of them when none has all."""
+    text = " ".join(terms)
+    hits = list(queryset.search(text, operator="and")[:limit])
+    if hits or len(terms) == 1:
+        return hits, "and"
+    return list(queryset.search(text, operator="or")[:limit]), "or"
+
+
+@dataclass
+class Result:
+    """One line of the search page: a course or a lesson, as this learner may see it."""
+
+    kind: str  # "course" or "lesson"
+    id: int
+    title: str
+    url: str
+    summary: str
+    parent_title: str
+    locked: bool = False
+
+
+def search_pages(query, user, limit=30):
+    """Live courses and lessons matching ``query`` that ``user`` may find, best first.
+
+    Course pages are public descriptions: each is found, marked ``locked`` when
+    the learner cannot study it yet. A lesson is listed (and found by its body)
+    only when the learner may study its course (see :mod:`courses.access`); any
+    other lesson is found by its title and summary alone, and shows as its course.
+    """
+    from courses import access
     from courses.models import CoursePage, LessonPage
 
     terms = query_terms(query)
     if not terms:
         return []
-    text = " ".join(terms)
-    results = []
-    for model in (CoursePage, LessonPage):
-        queryset = model.objects.live()
-        hits = list(queryset.search(text, operator="and")[:limit])
-        if not hits and len(terms) > 1:
-            hits = list(queryset.search(text, operator="or")[:limit])
-        for hit in hits:
-            hit.kind = "lesson" if model is LessonPage else "course"
-        results.extend(hits)
-    # Parents (course of a lesson, tier of a course) in one query for the listing.
-    parent_paths = {r.path[: -Page.steplen] for r in results}
-    parents = {p.path: p for p in Page.objects.filter(path__in=parent_paths).only("title", "path")}
-    for result in results:
-        result.parent_title = getattr(parents.get(result.path[: -Page.steplen]), "title", "")
-    return results[:limit]
+    state = access.learner_state(user)
+    catalogue = state.catalogue
+
+    def may_study(node):
+        # Enrolling is one tap, so an open course counts; visitors log in first.
+        return user.is_authenticated and access.course_lock_reason(state, node) is None
+
+    def course_result(node):
+        tier = catalogue.tier(node.tier_id)
+        return Result(
+            kind="course",
+            id=node.id,
+            title=node.title,
+            url=node.url,
+            summary=node.summary,
+            parent_title=tier.title if tier else "",
+            locked=access.course_lock_reason(state, node) is not None,
+        )
+
+    courses, lessons = {}, []
+    course_hits, _operator = _search(CoursePage.objects.live(), terms, limit)
+    for hit in course_hits:
+        node = catalogue.courses.get(hit.id)
+        if node is not None:
+            courses[node.id] = course_result(node)
+    # Lessons are searched broadly, then kept by what this learner may see of them.
+    lesson_hits, operator = _search(LessonPage.objects.live(), terms, limit * 4)
+    for hit in lesson_hits:
+        lesson, node = catalogue.lessons.get(hit.id), catalogue.course_for_path(hit.path)
+        if lesson is None or node is None:
+            continue
+        if may_study(node):
+            lessons.append(
+                Result(
+                    kind="lesson",
+                    id=hit.id,
+                    title=hit.title,
+                    url=lesson.url,
+                    summary=hit.summary,
+                    parent_title=node.title,
+                )
+            )
+        elif node.id not in courses and _mentions(f"{hit.title} {hit.summary}", terms, operator):
+            courses[node.id] = course_result(node)
+    return [*courses.values(), *lessons[:limit]][:limit]

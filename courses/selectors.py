@@ -298,6 +298,29 @@ def learning_summary(user, recent_attempts=5):
     }
 
 
+def continue_context(request, **kwargs):
+    """The lesson to continue, one tap away: the course studied last, at its next step.
+
+    None for visitors and for learners with no course in progress. The lesson page
+    itself resumes a video at the saved position.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    state = access.learner_state(user)
+    courses = state.catalogue.courses
+    current = next(
+        (e for e in state.all_enrolments if e.completed_at is None and e.course_id in courses),
+        None,
+    )
+    if current is None:
+        return None
+    progress = progress_for(user, [courses[current.course_id]], state)[current.course_id]
+    if not progress.next_url:
+        return None
+    return {"next": progress}
+
+
 def dashboard_learning_context(request, **kwargs):
     return learning_summary(request.user)
 

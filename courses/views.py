@@ -248,7 +248,7 @@ def certificate_verify(request, code):
 @require_GET
 def search_view(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = search.search_pages(query) if query else []
+    results = search.search_pages(query, request.user) if query else []
     return render(
         request,
         "courses/search.html",

@@ -1,8 +1,11 @@
 """Publishing in the academy goes through review: an editor submits, program staff approve.
 
-The workflow and its task are created by a data migration; every academy index
-page (now or created later, e.g. by the demo seeder) is attached to it, so the
-whole academy tree is moderated.
+The workflow and its task are created by a data migration and attached to the
+root page, so every page type (home, academy, tiers, courses, lessons, quizzes,
+live sessions, cohort pages) inherits it; Wagtail's default "Moderators
+approval" workflow is removed (``courses/migrations/0005``). Academy and
+live-session index pages are also attached when created, so a tree built
+after a database flush is moderated too.
 """
 
 # Wagtail shows these names as they are ("提交给商学院审核", the stage in e-mail

@@ -4,6 +4,9 @@ SEQUENCE is the session's schedule revision, so re-importing the file after
 the session moved updates the event instead of adding a second one.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Event
@@ -15,6 +18,12 @@ PRODID = "-//Shopkeeper Academy//Live sessions//ZH"
 
 def uid(session):
     return f"live-session-{session.pk}@{host()}"
+
+
+def site_url(page):
+    """The page's address on the academy's configured site URL, never the request's Host."""
+    path = urlsplit(page.get_url() or "/").path
+    return f"{settings.SITE_URL}{path}"
 
 
 def session_calendar(request, session):
@@ -30,7 +39,7 @@ def session_calendar(request, session):
     event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
     summary = _("Live session: %(title)s") % {"title": session.title}
     event.add("summary", summary)
-    url = request.build_absolute_uri(session.get_url(request) or "/")
+    url = site_url(session)
     event.add("url", url)
     lines = [session.summary]
     if session.mentor_id:

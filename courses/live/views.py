@@ -71,7 +71,9 @@ def withdraw(request, session_id):
 def calendar_file(request, session_id):
     """The session as an .ics file (public: it holds what the page shows, not the join link)."""
     session = _session(session_id)
-    response = HttpResponse(ics.session_calendar(request, session), content_type="text/calendar")
+    response = HttpResponse(
+        ics.session_calendar(request, session), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="live-{session.pk}.ics"'
     return response
 

@@ -49,6 +49,10 @@ class LiveSessionIndexPage(Page):
     class Meta:
         verbose_name = _("live session index")
 
+    @property
+    def meta_description(self):
+        return self.intro
+
     def get_context(self, request, *args, **kwargs):
         from courses.live import selectors
 
@@ -201,6 +205,14 @@ class LiveSessionPage(Page):
         from courses.catalogue import CourseNode
 
         return CourseNode.cover_url(self, spec)
+
+    @property
+    def meta_description(self):
+        return self.summary
+
+    @property
+    def meta_image_path(self):
+        return self.cover_url("fill-1200x630")
 
     @cached_property
     def topic_label(self):

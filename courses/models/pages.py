@@ -44,6 +44,10 @@ class AcademyIndexPage(Page):
     class Meta:
         verbose_name = _("academy index")
 
+    @property
+    def meta_description(self):
+        return self.intro
+
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
 
@@ -92,6 +96,10 @@ class TierPage(Page):
 
     class Meta:
         verbose_name = _("tier")
+
+    @property
+    def meta_description(self):
+        return self.tagline or self.intro
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
@@ -193,6 +201,17 @@ class CoursePage(Page):
         ]
 
     @property
+    def meta_description(self):
+        return self.summary
+
+    @property
+    def meta_image_path(self):
+        """The cover at a signed public address, sized for share cards."""
+        from courses.catalogue import CourseNode
+
+        return CourseNode.cover_url(self, "fill-1200x630")
+
+    @property
     def outcome_list(self):
         return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
@@ -233,6 +252,10 @@ class GatedPageMixin:
 
     def serve_to_learner(self, request, *args, **kwargs):
         return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        # Lessons and quizzes are for enrolled learners: search engines get the course.
+        return []
 
 
 class LessonPage(GatedPageMixin, Page):

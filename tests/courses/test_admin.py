@@ -5,12 +5,13 @@ import io
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Workflow, WorkflowState
+from wagtail.models import Page, Workflow, WorkflowState
 
 from academy import roles
 from courses import services
 from courses.models import CoursePage, TierExemption
 from courses.workflow import WORKFLOW_NAME
+from tests import forms
 from tests.academy.factories import mentor, staff
 from tests.courses import factories
 
@@ -196,3 +197,66 @@ def test_program_staff_look_up_certificates_but_nobody_writes_them(client, cours
     assert client.get("/cms/certificates/new/").status_code in {302, 403}
     client.force_login(staff(roles.EDITOR))
     assert client.get("/cms/certificates/").status_code in {302, 403}
+
+
+def test_an_editors_new_cohort_page_goes_to_the_academy_review(client, home_page):
+    from tests.mentorship.starleader.factories import CohortFactory
+
+    cohort = CohortFactory(number=13)
+    editor = staff(roles.EDITOR)
+    officer = staff(roles.PROGRAM_STAFF)
+    client.force_login(editor)
+    response = forms.submit(
+        client,
+        f"/cms/pages/add/mentorship/cohortpage/{home_page.id}/",
+        {"title": "聚星领导者计划第13期", "slug": "star-leader-13", "cohort": cohort.pk},
+        form="#page-edit-form",
+        button="action-submit=submit",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = Page.objects.get(slug="star-leader-13")
+    state = WorkflowState.objects.get(object_id=str(page.pk))
+    assert state.workflow.name == WORKFLOW_NAME
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert not page.live
+
+    client.force_login(officer)
+    dashboard = client.get("/cms/").content.decode()
+    assert "聚星领导者计划第13期" in dashboard
+    assert page.specific.permissions_for_user(officer).can_publish()
+
+
+def test_every_page_type_of_the_academy_inherits_the_academy_review(home_page, live_index):
+    from mentorship.starleader.models import CohortPage
+    from tests.mentorship.starleader.factories import CohortFactory
+
+    tree = factories.academy(home_page)
+    course = factories.course(tree.beginner, "c", lessons=1)
+    session = factories.live_session(live_index)
+    cohort_page = home_page.add_child(
+        instance=CohortPage(title="第13期", slug="cohort-13", cohort=CohortFactory())
+    )
+    pages = [
+        home_page,
+        tree.index,
+        tree.beginner,
+        course,
+        factories.lessons_of(course)[0],
+        factories.quiz_of(course),
+        live_index,
+        session,
+        cohort_page,
+    ]
+    for page in pages:
+        workflow = Page.objects.get(pk=page.pk).get_workflow()
+        assert workflow is not None and workflow.name == WORKFLOW_NAME, page
+
+
+def test_wagtails_default_groups_and_workflow_are_gone(db):
+    from django.contrib.auth.models import Group
+    from wagtail.models import Task
+
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
+    assert not Workflow.objects.filter(name="Moderators approval").exists()
+    assert not Task.objects.filter(name="Moderators approval").exists()
+    assert Page.get_first_root_node().get_workflow().name == WORKFLOW_NAME

@@ -194,3 +194,73 @@ def test_unpublished_course_closes_its_lessons_to_learners(client, academy):
     response = client.get(lesson.url)
     assert response.status_code == 403
     assert "第 1 课的内容" not in response.content.decode()
+
+
+@pytest.fixture
+def two_required(academy):
+    """A beginner tier with two required courses and an optional one; a course above it."""
+    first = factories.course(academy.beginner, "first-sale", lessons=1, title="第一单")
+    second = factories.course(academy.beginner, "moments", lessons=1, title="朋友圈")
+    optional = factories.course(academy.beginner, "extra", lessons=1, required=False)
+    above = factories.course(academy.intermediate, "groups", lessons=1)
+    return {"first": first, "second": second, "optional": optional, "above": above}
+
+
+def test_one_of_two_required_courses_does_not_complete_the_tier(client, two_required):
+    from courses.models import Certificate, CertificateKind
+
+    user = factories.learner()
+    factories.complete(user, two_required["first"])
+    factories.complete(user, two_required["optional"])
+    client.force_login(user)
+    above_lesson = factories.lessons_of(two_required["above"])[0]
+    assert client.get(above_lesson.url).status_code == 403
+    response = client.post(reverse("courses:enrol", args=[two_required["above"].id]))
+    assert response.status_code == 403
+    assert not Certificate.objects.filter(user=user, kind=CertificateKind.TIER).exists()
+    dashboard = client.get("/me/").content.decode()
+    assert "必修课 1/2" in dashboard
+
+    factories.complete(user, two_required["second"])
+    assert Certificate.objects.filter(user=user, kind=CertificateKind.TIER).count() == 1
+    response = client.post(reverse("courses:enrol", args=[two_required["above"].id]))
+    assert response.status_code == 302
+    assert client.get(above_lesson.url).status_code == 200
+
+
+@pytest.fixture
+def debug_urls(settings):
+    """The URLs as ``make run`` (DEBUG=True) builds them."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import academy.urls
+
+    settings.DEBUG = True
+    importlib.reload(academy.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(academy.urls)
+    clear_url_caches()
+
+
+def test_under_debug_media_urls_never_bypass_the_lesson_permissions(client, locked, debug_urls):
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtailmedia.models import get_media_model
+
+    doc = get_document_model().objects.get()
+    img = get_image_model().objects.get()
+    media = get_media_model().objects.get()
+    client.force_login(factories.learner())  # a beginner: the lesson is locked for her
+    for stored in (doc.file, img.file, media.file):
+        response = client.get(stored.url)
+        assert response.status_code == 404, stored.url
+    assert client.get(locked["urls"]["document"]).status_code == 403
+    # Renditions (admin thumbnails) stay public in development.
+    rendition = img.get_rendition("max-165x165")
+    response = client.get(rendition.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x89PNG"

@@ -1,13 +1,14 @@
 """Reminders and notices to everyone signed up: batches, at most once, resumable, re-planned."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from academy.models import Notification, OutboundEmail
 from courses.live import notices, services
-from courses.models import LiveNoticeKind, LiveNoticeRun, LiveSignup
+from courses.models import LiveNoticeRun, LiveSignup
 from tests.academy.factories import UserFactory
 from tests.courses.factories import live_session
 
@@ -152,23 +153,40 @@ def test_late_sign_ups_get_the_reminders_still_to_come(live_index):
     assert LiveSignup.objects.filter(session=session).count() == 3
     assert notices.send_due(session.start - timedelta(minutes=14)) == 3
     assert reminders_of(session).filter(user=late).count() == 1
-    assert LiveNoticeKind.REMINDER == "reminder"
 
 
-def test_reminders_across_a_daylight_saving_change_show_each_local_time(live_index):
-    # Berlin moves its clocks forward at 01:00 UTC on 28 March 2027; New York did on 14 March.
-    start = datetime(2027, 3, 28, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+def next_spring_forward(zone, after):
+    """The first hour (UTC) after ``after`` at which ``zone`` moves its clocks forward."""
+    moment = after.replace(minute=0, second=0, microsecond=0)
+    offset = moment.astimezone(zone).utcoffset()
+    while True:
+        moment += timedelta(hours=1)
+        new_offset = moment.astimezone(zone).utcoffset()
+        if new_offset > offset:
+            return moment
+        offset = new_offset
+
+
+def test_reminders_across_a_daylight_saving_change_show_each_local_time(live_index, time_machine):
+    # Berlin moves its clocks forward at 01:00 UTC on the last Sunday of March;
+    # New York did two weeks before. The session starts an hour after Berlin's change.
+    change = next_spring_forward(ZoneInfo("Europe/Berlin"), timezone.now())
+    time_machine.move_to(change - timedelta(days=5), tick=False)
+    start = change + timedelta(hours=1)  # 02:00 UTC, 10:00 in Beijing
     session = live_session(live_index, start=start, title="春季选品")
     berlin = UserFactory(verified=False, time_zone="Europe/Berlin", language="en")
     newyork = UserFactory(verified=False, time_zone="America/New_York", language="en")
     for user in (berlin, newyork):
         services.sign_up(user, session)
     run = LiveNoticeRun.objects.get(session=session, minutes_before=1440)
-    assert run.due_at == datetime(2027, 3, 27, 2, 0, tzinfo=UTC)  # 24 real hours, in UTC
-    notices.send_due(run.due_at)
+    assert run.due_at == start - timedelta(hours=24)  # 24 real hours, in UTC
+    time_machine.move_to(run.due_at, tick=False)
+    assert notices.send_due(run.due_at) == 2
     body = {n.user_id: n.body for n in Notification.objects.filter(key__contains=":1440:")}
-    assert "2027-03-28 04:00 (Europe/Berlin)" in body[berlin.pk]
-    assert "2027-03-27 22:00 (America/New_York)" in body[newyork.pk]
+    # Sent while Berlin is still on winter time (03:00 there), it names the summer time.
+    day, day_before = change.date(), change.date() - timedelta(days=1)
+    assert f"{day:%Y-%m-%d} 04:00 (Europe/Berlin)" in body[berlin.pk]
+    assert f"{day_before:%Y-%m-%d} 22:00 (America/New_York)" in body[newyork.pk]
 
 
 def test_the_periodic_task_sends_what_is_due(live_index, settings):

@@ -50,11 +50,13 @@ def test_the_page_shows_sign_up_then_signed_up_with_calendar_link(client, sessio
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"start": timezone.now() - timedelta(hours=3)}, "这场直播已经结束"),
+        ({"start": -timedelta(hours=3)}, "这场直播已经结束"),
         ({"cancelled": True}, "这场直播已取消"),
     ],
 )
 def test_past_or_cancelled_sessions_refuse_sign_up(client, live_index, change, message):
+    if "start" in change:  # relative to now when the test runs, not when it was collected
+        change = {"start": timezone.now().replace(microsecond=0) + change["start"]}
     session = live_session(live_index, **change)
     client.force_login(shopkeeper())
     response = client.post(reverse("courses:live_signup", args=[session.pk]), follow=True)
@@ -92,12 +94,22 @@ def test_a_tier_the_shopkeeper_has_not_reached_refuses_sign_up(academy, live_ind
 
 def test_the_calendar_file_holds_the_session_in_utc_with_a_stable_uid(client, session):
     response = client.get(reverse("courses:live_ics", args=[session.pk]))
-    assert response["Content-Type"] == "text/calendar"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
     event = Calendar.from_ical(response.content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == session.start
     assert str(event["uid"]) == f"live-session-{session.pk}@127.0.0.1"
     assert session.title in str(event["summary"])
     assert "live.example.com" not in response.content.decode()  # the join link stays private
+
+
+def test_the_calendar_file_links_to_the_site_url_whatever_the_host(client, session, settings):
+    settings.SITE_URL = "https://academy.example.cn"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    response = client.get(reverse("courses:live_ics", args=[session.pk]), HTTP_HOST="evil.example")
+    assert response.status_code == 200
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["url"]) == f"https://academy.example.cn{session.url}"
+    assert "evil.example" not in response.content.decode()
 
 
 def test_the_join_link_shows_only_to_people_signed_up_near_the_start(client, live_index):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from courses import services
 from courses.models import QuizAttempt
+from tests import forms
 from tests.courses import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +32,25 @@ def user(client, course):
     return user
 
 
-def submit(client, quiz, answer_map, nonce=None):
-    return client.post(quiz.url, factories.post_data(quiz, answer_map, nonce))
+def ticked(answer_map):
+    """The quiz form's changes that tick ``answer_map``'s choices."""
+    return {f"q-{question_id}": choice_ids for question_id, choice_ids in answer_map.items()}
+
+
+def submit(client, quiz, answer_map):
+    """Tick the answers on the rendered quiz form and send it."""
+    return forms.submit(client, quiz.url, ticked(answer_map), form=".quiz-form")
+
+
+def rendered_data(client, quiz, answer_map):
+    """What the quiz form on the page sends with these answers (to post later, or twice)."""
+    page = client.get(quiz.url).content.decode()
+    pairs = forms.form_fields(forms.rendered_form(page, ".quiz-form"))
+    data = {}
+    for name, value in pairs:
+        data.setdefault(name, []).append(value)
+    data.update(ticked(answer_map))
+    return data
 
 
 def test_the_quiz_page_never_sends_which_answers_are_correct(client, quiz, user):
@@ -90,7 +108,7 @@ def test_bad_answers_are_refused_with_a_message_and_not_recorded(
     answer_map = factories.answers(quiz)
     questions = quiz.question_list()
     if problem == "missing":
-        del answer_map[questions[0]["id"]]
+        answer_map[questions[0]["id"]] = None  # nothing ticked: the browser sends nothing
     elif problem == "extra":
         answer_map[str(uuid.uuid4())] = ["x"]
     elif problem == "foreign":
@@ -104,60 +122,77 @@ def test_bad_answers_are_refused_with_a_message_and_not_recorded(
         answer_map[multiple["id"]] = [*good, good[0]]
     else:
         answer_map[questions[0]["id"]] = [c["id"] for c in questions[0]["choices"][:2]]
-    response = submit(client, quiz, answer_map)
+    # What a stale or tampered page sends: the rendered form, then the changed answers.
+    data = {k: v for k, v in rendered_data(client, quiz, answer_map).items() if v is not None}
+    response = client.post(quiz.url, data)
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
     assert not QuizAttempt.objects.filter(user=user).exists()
 
 
 def test_a_bad_nonce_is_refused(client, quiz, user):
-    data = factories.post_data(quiz, factories.answers(quiz))
+    data = rendered_data(client, quiz, factories.answers(quiz))
     data["nonce"] = "not-a-uuid"
-    assert client.post(quiz.url, data).status_code == 400
+    response = client.post(quiz.url, data)
+    assert response.status_code == 400
+    assert "表单已过期" in response.content.decode()
     assert not QuizAttempt.objects.exists()
 
 
 def test_the_same_form_submitted_twice_records_one_attempt(client, quiz, user):
-    nonce = uuid.uuid4()
-    first = submit(client, quiz, factories.answers(quiz, right=False), nonce)
-    second = submit(client, quiz, factories.answers(quiz, right=False), nonce)
+    data = rendered_data(client, quiz, factories.answers(quiz, right=False))
+    first = client.post(quiz.url, data)
+    second = client.post(quiz.url, data)
+    assert first.status_code == 302
     assert first["Location"] == second["Location"]
     assert QuizAttempt.objects.filter(user=user).count() == 1
 
 
 def test_no_attempt_is_recorded_beyond_the_limit(client, quiz, user):
+    # A second tab opened before the attempts ran out.
+    stale = rendered_data(client, quiz, factories.answers(quiz))
     for _ in range(quiz.max_attempts):
         submit(client, quiz, factories.answers(quiz, right=False))
-    response = submit(client, quiz, factories.answers(quiz))
+    response = client.post(quiz.url, stale)
     assert response.status_code == 400
-    assert "3" in response.content.decode()
+    assert "你的作答次数已用完" in response.content.decode()
     assert QuizAttempt.objects.filter(user=user).count() == quiz.max_attempts
     assert not QuizAttempt.objects.filter(passed=True).exists()
 
 
-def test_attempts_come_back_after_the_cool_down(client, quiz, user):
+def test_attempts_come_back_after_the_cool_down(client, quiz, user, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
     for _ in range(quiz.max_attempts):
         submit(client, quiz, factories.answers(quiz, right=False))
-    QuizAttempt.objects.update(submitted_at=timezone.now() - timedelta(hours=25))
+    time_machine.shift(timedelta(hours=23))
+    assert "quiz-form" not in client.get(quiz.url).content.decode()
+    time_machine.shift(timedelta(hours=1, minutes=1))
     response = submit(client, quiz, factories.answers(quiz))
     assert response.status_code == 302
     assert QuizAttempt.objects.filter(user=user, passed=True).count() == 1
 
 
-def test_no_cool_down_means_the_limit_is_final(client, course, quiz, user):
+def test_no_cool_down_means_the_limit_is_final(client, course, quiz, user, time_machine):
     quiz.cooldown_hours = 0
     quiz.max_attempts = 1
     quiz.save()
+    stale = rendered_data(client, quiz, factories.answers(quiz))
+    time_machine.move_to(timezone.now(), tick=False)
     submit(client, quiz, factories.answers(quiz, right=False))
-    QuizAttempt.objects.update(submitted_at=timezone.now() - timedelta(days=365))
-    assert submit(client, quiz, factories.answers(quiz)).status_code == 400
+    time_machine.shift(timedelta(days=10))
+    page = client.get(quiz.url).content.decode()
+    assert "quiz-form" not in page
+    response = client.post(quiz.url, stale)
+    assert response.status_code == 400
     assert QuizAttempt.objects.count() == 1
 
 
 def test_a_passed_quiz_takes_no_more_attempts(client, quiz, user):
+    stale = rendered_data(client, quiz, factories.answers(quiz))
     submit(client, quiz, factories.answers(quiz))
-    response = submit(client, quiz, factories.answers(quiz))
+    response = client.post(quiz.url, stale)
     assert response.status_code == 400
+    assert "你已通过本测验" in response.content.decode()
     assert QuizAttempt.objects.count() == 1
 
 

@@ -85,3 +85,38 @@ def test_another_shopkeeper_gets_no_mentee_section(two_tiers):
     mentee = factories.learner()
     assert mentee_section(factories.learner(), mentee) is None
     assert mentee_section(staff(roles.PROGRAM_STAFF), mentee) is not None
+
+
+def test_continue_learning_on_the_home_page_opens_the_lesson_at_its_position(client, academy):
+    from tests.courses import files
+
+    media = files.audio()
+    audio = [{"type": "audio", "value": {"audio": media.id, "title": "语音"}}]
+    course = factories.course(
+        academy.beginner, "listen", title="听导师讲", lessons=3, bodies={2: audio}
+    )
+    older = factories.course(academy.beginner, "older", title="先报的课", lessons=2)
+    user = factories.learner()
+    services.enrol(user, older)
+    services.enrol(user, course)
+    lessons = factories.lessons_of(course)
+    services.record_lesson_complete(user, lessons[0])
+    client.force_login(user)
+    client.get(lessons[1].url)  # she listened to the second lesson and left it
+    services.record_position(user, lessons[1], seconds="42", duration="100")
+
+    page = client.get("/").content.decode()
+    link = page[page.index("data-continue") - 200 : page.index("data-continue")]
+    assert f'href="{lessons[1].url}"' in link
+    assert page.index("data-continue") < page.index("<h1")  # the first thing she sees
+    assert "继续学习：第2课" in page
+    assert 'data-resume-at="42"' in client.get(lessons[1].url).content.decode()
+
+
+def test_without_a_course_in_progress_the_home_page_offers_my_learning(client, two_tiers):
+    client.force_login(factories.learner())
+    page = client.get("/").content.decode()
+    assert "data-continue" not in page
+    assert 'class="button" href="/me/">我的学习</a>' in page
+    client.logout()
+    assert "data-continue" not in client.get("/").content.decode()

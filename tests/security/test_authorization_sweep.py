@@ -50,6 +50,8 @@ STAR_LEADER_ANSWERS = {
 SPECS = {
     # academy
     "healthz": (lambda x: [], everyone(OK), None),
+    "robots_txt": (lambda x: [], everyone(OK), None),
+    "sitemap": (lambda x: [], everyone(OK), None),
     "set_language": (lambda x: ["en"], everyone(REDIRECT), None),
     "dashboard": (lambda x: [], signed_in(OK), None),
     "profile": (

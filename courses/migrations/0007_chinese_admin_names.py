@@ -34,7 +34,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0004_live_sessions"),
+        ("courses", "0006_media_for_editors"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
