@@ -163,7 +163,7 @@ def test_her_chart_sits_beside_a_table_and_her_milestones(client, home_page, sho
     assert "<circle" in page  # the course completed this month
     assert "选品入门" in page and "3000" in page
     assert "<script" not in page.split("<main", 1)[1]
-    csv = client.get(reverse("metrics:mine") + "?format=csv").content.decode("utf-8-sig")
+    csv = client.get(reverse("metrics:mine") + "?format=csv").getvalue().decode("utf-8-sig")
     assert csv.splitlines()[-1].startswith(selectors.add_months(this_month, -2).strftime("%Y-%m"))
 
 
