@@ -26,6 +26,13 @@ def _show(request, shopkeeper, *, own):
     profile = getattr(shopkeeper, "shopkeeper_profile", None)
     if profile is None or not selectors.can_see_sales(request.user, shopkeeper):
         raise Http404
+    if not profile.shop_verified:
+        # An unproven shop ID shows no sales, in a page or a file: say why instead.
+        return render(
+            request,
+            "academy/metrics/results.html",
+            {"unverified": True, "shopkeeper": shopkeeper, "own": own},
+        )
     results = selectors.results_of(profile)
     if request.GET.get("format") == "csv":
         return csv_response(
