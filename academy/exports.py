@@ -2,7 +2,9 @@
 
 Spreadsheet programs run a cell that starts with ``= + - @``, a tab or a carriage
 return as a formula (OWASP "CSV injection"); such text cells get a leading
-apostrophe, while real numbers (negative ones too) stay numbers.
+apostrophe, while real numbers (negative ones too, and text such as "-12.5")
+stay numbers. A leading plus is escaped even before digits: "+86 138…" is a
+phone number to keep as typed, not a number.
 """
 
 import csv
@@ -12,7 +14,8 @@ from decimal import Decimal
 from django.http import StreamingHttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def safe_cell(value):
@@ -48,5 +51,7 @@ def csv_rows(header, rows):
 def csv_response(filename, header, rows):
     """A streamed CSV download of ``rows`` (any iterable of sequences) under ``header``."""
     response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv; charset=utf-8")
+    # Parts of a name may come from users (a shop ID): keep the header plain ASCII.
+    filename = UNSAFE_FILENAME.sub("_", filename)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from academy.models import SHOP_ID_VALIDATOR, ShopkeeperLevel, ShopkeeperProfile
+from academy.models import SHOP_ID_VALIDATOR, ShopkeeperProfile
 from academy.regions import PROVINCES
 from academy.validators import SingleLineTextMixin
 
@@ -29,12 +29,9 @@ class SignupForm(SingleLineTextMixin, forms.Form):
     field_order = ["email", "display_name", "shop_id", "password1", "password2"]
 
     def clean_shop_id(self):
-        shop_id = self.cleaned_data["shop_id"].strip()
-        if ShopkeeperProfile.objects.filter(shop_id=shop_id).exists():
-            raise forms.ValidationError(
-                _("This shop ID is already linked to an account. Log in, or ask support.")
-            )
-        return shop_id
+        # Whether another account claims this ID is not said here (that would tell
+        # anyone whose shop is in the academy): the claim waits for verification.
+        return self.cleaned_data["shop_id"].strip()
 
     def signup(self, request, user):
         # allauth calls this after saving the user; the adapter creates the profile.
@@ -42,7 +39,10 @@ class SignupForm(SingleLineTextMixin, forms.Form):
 
 
 class ProfileForm(SingleLineTextMixin, forms.ModelForm):
-    """The shopkeeper completes and later edits her profile here."""
+    """The shopkeeper completes and later edits her profile here.
+
+    Her shop ID and level are not hers to choose: they come from verification.
+    """
 
     display_name = forms.CharField(label=_("Display name"), max_length=40)
     province = forms.ChoiceField(label=_("Province"), choices=[("", "—"), *PROVINCES])
@@ -59,8 +59,7 @@ class ProfileForm(SingleLineTextMixin, forms.ModelForm):
 
     class Meta:
         model = ShopkeeperProfile
-        fields = ["level", "province", "city"]
-        widgets = {"level": forms.Select(choices=ShopkeeperLevel.choices)}
+        fields = ["province", "city"]
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -78,9 +77,7 @@ class ProfileForm(SingleLineTextMixin, forms.ModelForm):
             leader = suggested_leader(user)
         if leader is not None:
             self.fields["team_leader_shop_id"].initial = leader.shop_id
-        self.order_fields(
-            ["display_name", "level", "province", "city", "team_leader_shop_id", "time_zone"]
-        )
+        self.order_fields(["display_name", "province", "city", "team_leader_shop_id", "time_zone"])
 
     def clean_team_leader_shop_id(self):
         shop_id = self.cleaned_data["team_leader_shop_id"].strip()
@@ -88,7 +85,12 @@ class ProfileForm(SingleLineTextMixin, forms.ModelForm):
             return None
         if shop_id == self.instance.shop_id:
             raise forms.ValidationError(_("You cannot be your own team leader."))
-        leader = ShopkeeperProfile.objects.filter(shop_id=shop_id).first()
+        # Several accounts may claim one ID: the verified one leads, else the first claim.
+        leader = (
+            ShopkeeperProfile.objects.filter(shop_id=shop_id)
+            .order_by("-shop_verified", "pk")
+            .first()
+        )
         if leader is None:
             raise forms.ValidationError(
                 _("No shopkeeper has the shop ID %(shop_id)s."), params={"shop_id": shop_id}

@@ -101,7 +101,12 @@ class ShopkeeperLevel(models.IntegerChoices):
 
 
 class ShopkeeperProfile(models.Model):
-    """The platform shop behind a shopkeeper account; one per user, shop IDs unique."""
+    """The platform shop behind a shopkeeper account; one per user.
+
+    A shop ID typed at sign-up is only a claim: several accounts may claim one ID,
+    and only one of them can hold it verified (by staff, later by the platform's
+    signed link). Shop results and the level come only with a verified ID.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -110,7 +115,17 @@ class ShopkeeperProfile(models.Model):
         verbose_name=_("user"),
     )
     shop_id = models.CharField(
-        _("shop ID"), max_length=12, unique=True, validators=[SHOP_ID_VALIDATOR]
+        _("shop ID"), max_length=12, db_index=True, validators=[SHOP_ID_VALIDATOR]
+    )
+    shop_verified = models.BooleanField(_("shop ID verified"), default=False)
+    shop_verified_at = models.DateTimeField(_("shop ID verified at"), null=True, blank=True)
+    shop_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shop ID verified by"),
     )
     level = models.PositiveSmallIntegerField(
         _("shopkeeper level"), choices=ShopkeeperLevel.choices, default=ShopkeeperLevel.V1
@@ -132,10 +147,20 @@ class ShopkeeperProfile(models.Model):
         verbose_name = _("shopkeeper profile")
         verbose_name_plural = _("shopkeeper profiles")
         indexes = [models.Index(fields=["province", "city"], name="academy_profile_region")]
+        permissions = [("verify_shop_ids", _("Can verify shop IDs and set shopkeeper levels"))]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(team_leader=models.F("id")),
                 name="academy_profile_not_own_leader",
+            ),
+            models.UniqueConstraint(
+                fields=["shop_id"],
+                condition=models.Q(shop_verified=True),
+                name="academy_one_verified_profile_per_shop",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shop_verified=False) | models.Q(shop_verified_at__isnull=False),
+                name="academy_profile_verified_has_date",
             ),
         ]
 

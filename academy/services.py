@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from academy import mail, roles
-from academy.models import Notification, OutboundEmail, ShopkeeperProfile, User
+from academy.models import Notification, OutboundEmail, ShopkeeperProfile, ShopMonth, User
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,66 @@ def register_shopkeeper(user, *, shop_id):
     with transaction.atomic():
         profile = ShopkeeperProfile.objects.create(user=user, shop_id=shop_id)
         user.groups.add(Group.objects.get(name=roles.SHOPKEEPER))
+    return profile
+
+
+class ShopVerificationError(Exception):
+    """A shop ID could not be verified; the message says why."""
+
+
+def verify_shop(profile, *, by, level=None):
+    """Staff confirm that ``profile`` owns its shop ID (and set her level).
+
+    Her shop's imported months and the referral credit of her sign-up follow.
+    Only one profile holds a shop ID verified: the lock and the database
+    constraint keep it so; a second one is refused with the holder's name.
+    """
+    from academy.sharecards.services import credit_referral
+
+    with transaction.atomic():
+        profile = ShopkeeperProfile.objects.select_for_update().get(pk=profile.pk)
+        holder = (
+            ShopkeeperProfile.objects.filter(shop_id=profile.shop_id, shop_verified=True)
+            .exclude(pk=profile.pk)
+            .select_related("user")
+            .first()
+        )
+        if holder is not None:
+            raise ShopVerificationError(
+                _("Shop ID %(shop_id)s is already verified for %(name)s. Undo that first.")
+                % {"shop_id": profile.shop_id, "name": holder.user}
+            )
+        if not profile.shop_verified:
+            profile.shop_verified = True
+            profile.shop_verified_at = timezone.now()
+            profile.shop_verified_by = by
+        if level is not None:
+            profile.level = level
+        try:
+            with transaction.atomic():
+                profile.save(
+                    update_fields=["shop_verified", "shop_verified_at", "shop_verified_by", "level"]
+                )
+        except IntegrityError:
+            raise ShopVerificationError(
+                _("Shop ID %(shop_id)s was verified for another account just now.")
+                % {"shop_id": profile.shop_id}
+            ) from None
+        ShopMonth.objects.filter(shop_id=profile.shop_id).update(profile=profile)
+        credit_referral(profile.user)
+    return profile
+
+
+def unverify_shop(profile, *, by):
+    """Take back a verification: the shop's months go back to waiting for their owner."""
+    with transaction.atomic():
+        profile = ShopkeeperProfile.objects.select_for_update().get(pk=profile.pk)
+        profile.shop_verified = False
+        profile.shop_verified_at = None
+        profile.shop_verified_by = None
+        profile.save(update_fields=["shop_verified", "shop_verified_at", "shop_verified_by"])
+        ShopMonth.objects.filter(profile=profile).update(profile=None)
+    logger.info("Shop ID %s of profile %s unverified by %s", profile.shop_id, profile.pk, by.pk)
     return profile
 
 

@@ -211,6 +211,8 @@ def load_shopkeepers(cursor, count):
                     first_profile + i // 8 if i >= 8 else None,
                     (now - timedelta(days=d)).date(),
                     now,
+                    True,  # the platform's own shops: verified
+                    now,
                 )
             )
         _copy(
@@ -226,6 +228,8 @@ def load_shopkeepers(cursor, count):
                 "team_leader_id",
                 "joined_on",
                 "completed_at",
+                "shop_verified",
+                "shop_verified_at",
             ],
             rows,
         )

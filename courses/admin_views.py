@@ -1,14 +1,12 @@
 """Staff views of the academy admin: a course's learners' progress as CSV."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy.exports import csv_response
 from courses.models import (
     Certificate,
     CoursePage,
@@ -21,21 +19,12 @@ from courses.models import (
 BATCH = 2000
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _when(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def progress_rows(course):
-    """Header, then one row per learner; a few queries per batch of 2,000 learners."""
-    required = list(
-        LessonPage.objects.child_of(course).filter(required=True).values_list("id", flat=True)
-    )
-    yield [
+def progress_header():
+    return [
         _("Learner"),
         _("E-mail address"),
         _("Shop ID"),
@@ -48,6 +37,13 @@ def progress_rows(course):
         _("Completed at"),
         _("Certificate code"),
     ]
+
+
+def progress_rows(course):
+    """One row per learner; a few queries per batch of 2,000 learners."""
+    required = list(
+        LessonPage.objects.child_of(course).filter(required=True).values_list("id", flat=True)
+    )
     enrolments = (
         Enrolment.objects.filter(course=course)
         .select_related("user", "user__shopkeeper_profile")
@@ -106,14 +102,5 @@ def progress_csv(request, course_id):
         raise PermissionDenied
     if not course.permissions_for_user(user).can_edit():
         raise PermissionDenied
-    writer = csv.writer(_Echo())
-
-    def stream():
-        yield "\ufeff"  # so spreadsheet programs read the Chinese text as UTF-8
-        for row in progress_rows(course):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     filename = f"course-{course.pk}-progress-{timezone.localdate():%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(filename, progress_header(), progress_rows(course))

@@ -443,7 +443,12 @@ class AssignmentForm(SingleLineTextMixin, forms.Form):
         value = self.cleaned_data["mentee"].strip()
         user = User.objects.filter(email__iexact=value).first()
         if user is None:
-            profile = ShopkeeperProfile.objects.filter(shop_id=value).select_related("user").first()
+            profile = (
+                ShopkeeperProfile.objects.filter(shop_id=value)
+                .order_by("-shop_verified", "pk")
+                .select_related("user")
+                .first()
+            )
             user = profile.user if profile else None
         if user is None:
             raise forms.ValidationError(_("No shopkeeper with this e-mail or shop ID."))

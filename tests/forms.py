@@ -69,6 +69,8 @@ def _apply(pairs, changes):
             data.pop(name, None)  # cleared box, or a field the browser would not send
         elif value is True:
             data[name] = ["on"]
+        elif hasattr(value, "read"):
+            data[name] = [value]  # a file for an <input type=file>
         elif isinstance(value, list | tuple):
             data[name] = [str(v) for v in value]
         else:
@@ -80,7 +82,8 @@ def submit(client, url, changes=None, *, form=None, button=None, follow=False, *
     """GET ``url``, fill its form with ``changes`` and POST it where the form says.
 
     ``changes`` maps a field name to its new value: a string (or number), a list
-    for several values, True to tick a box, None/False to leave the field out.
+    for several values, True to tick a box, None/False to leave the field out,
+    or an open file (e.g. ``SimpleUploadedFile``) for a file input.
     ``button`` is the name (or ``name=value``) of the submit button pressed.
     Changing a field the page does not render fails the test, as a browser cannot.
     """

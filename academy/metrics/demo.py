@@ -15,7 +15,8 @@ def seed(stdout, options):
     last = add_months(month_of(timezone.localdate()), -1)
     months = [add_months(last, -n) for n in range(MONTHS - 1, -1, -1)]
     rows = []
-    for pk, level, shop_id in ShopkeeperProfile.objects.values_list("pk", "level", "shop_id"):
+    verified = ShopkeeperProfile.objects.filter(shop_verified=True)
+    for pk, level, shop_id in verified.values_list("pk", "level", "shop_id"):
         rng = random.Random(shop_id)  # noqa: S311 - repeatable demo data
         base = 800 * level * level * rng.uniform(0.5, 1.5)
         growth = rng.uniform(-0.02, 0.08)
@@ -25,6 +26,7 @@ def seed(stdout, options):
             team += rng.randint(0, level)
             rows.append(
                 ShopMonth(
+                    shop_id=shop_id,
                     profile_id=pk,
                     month=month,
                     gmv=Decimal(f"{gmv:.2f}"),

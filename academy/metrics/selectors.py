@@ -110,7 +110,12 @@ class Results:
 
 
 def results_of(profile):
-    months = list(ShopMonth.objects.filter(profile=profile).order_by("month"))
+    """Her months beside her learning; no months while her shop ID is unverified."""
+    months = (
+        list(ShopMonth.objects.filter(profile=profile).order_by("month"))
+        if profile.shop_verified
+        else []
+    )
     milestones = [m for source in _milestone_sources for m in source(profile.user)]
     return Results(
         profile=profile, months=months, milestones=sorted(milestones, key=lambda m: m.day)
@@ -121,7 +126,11 @@ def dashboard_context(request, **kwargs):
     from academy.teams.selectors import dashboard_summary
 
     summary = dashboard_summary(request)
-    if summary is None or summary.latest_month is None:
+    if summary is None:
+        return None
+    if not summary.shop_verified:
+        return {"unverified": True}
+    if summary.latest_month is None:
         return None
     return {"month": summary.latest_month, "gmv": summary.latest_gmv}
 

@@ -1,25 +1,14 @@
 """Shop results beside learning: the shopkeeper's own, her mentor's view, staff comparisons."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from academy.exports import csv_response
 from academy.metrics import selectors
 from academy.models import ShopkeeperProfile, User
 from courses import catalogue
-
-
-def _csv_response(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
 
 
 def _month_header():
@@ -37,9 +26,16 @@ def _show(request, shopkeeper, *, own):
     profile = getattr(shopkeeper, "shopkeeper_profile", None)
     if profile is None or not selectors.can_see_sales(request.user, shopkeeper):
         raise Http404
+    if not profile.shop_verified:
+        # An unproven shop ID shows no sales, in a page or a file: say why instead.
+        return render(
+            request,
+            "academy/metrics/results.html",
+            {"unverified": True, "shopkeeper": shopkeeper, "own": own},
+        )
     results = selectors.results_of(profile)
     if request.GET.get("format") == "csv":
-        return _csv_response(
+        return csv_response(
             f"shop-{profile.shop_id}.csv",
             _month_header(),
             [
@@ -79,7 +75,7 @@ def courses(request):
     nodes = [c for tier in cat.tiers for c in tier.courses]
     rows, first, last = selectors.course_comparisons(nodes)
     if request.GET.get("format") == "csv":
-        return _csv_response(
+        return csv_response(
             "courses-vs-sales.csv",
             [
                 _("Course"),

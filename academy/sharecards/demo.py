@@ -49,6 +49,7 @@ def seed(stdout, options):
                         card="course:demo",
                         first_visit_at=now - timezone.timedelta(days=3),
                         signed_up_at=now - timezone.timedelta(days=2),
+                        credited_at=now - timezone.timedelta(days=1),
                     )
                     for user_id in users
                     if user_id != sharer.pk

@@ -57,7 +57,12 @@ class ReferralVisit(models.Model):
 
 
 class Referral(models.Model):
-    """A sign-up attributed to the first card its person opened (within 30 days)."""
+    """A sign-up attributed to the first card its person opened (within 30 days).
+
+    It counts for the sharer only once ``credited_at`` is set: when the new
+    shopkeeper's shop ID is verified. One visitor (the browser that opened the
+    card) brings at most one referral, however many accounts she signs up.
+    """
 
     sharer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,6 +79,8 @@ class Referral(models.Model):
     card = models.CharField(_("card"), max_length=80, blank=True)
     first_visit_at = models.DateTimeField(_("first visit at"))
     signed_up_at = models.DateTimeField(_("signed up at"), default=timezone.now)
+    visitor = models.CharField(_("visitor"), max_length=64, blank=True)
+    credited_at = models.DateTimeField(_("credited at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("referral")
@@ -81,6 +88,11 @@ class Referral(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(sharer=models.F("user")), name="academy_referral_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["visitor"],
+                condition=~models.Q(visitor=""),
+                name="academy_one_referral_per_visitor",
             ),
         ]
         indexes = [models.Index(fields=["sharer", "-signed_up_at"], name="academy_referral_sharer")]

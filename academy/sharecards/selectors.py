@@ -17,9 +17,9 @@ def landing_url(code, achievement):
 
 
 def counts_of(user):
-    """(people who opened her cards, sign-ups they brought); two queries."""
+    """(people who opened her cards, verified sign-ups they brought); two queries."""
     visits = ReferralVisit.objects.filter(code__user=user).count()
-    signups = Referral.objects.filter(sharer=user).count()
+    signups = Referral.objects.filter(sharer=user, credited_at__isnull=False).count()
     return visits, signups
 
 
@@ -40,9 +40,12 @@ def dashboard_context(request, **kwargs):
 
 
 def top_sharers(limit=TOP_SHARERS):
-    """Sharers by sign-ups brought, then by visits; two queries."""
+    """Sharers by verified sign-ups brought, then by visits; two queries."""
     signups = dict(
-        Referral.objects.values("sharer_id").annotate(n=Count("id")).values_list("sharer_id", "n")
+        Referral.objects.filter(credited_at__isnull=False)
+        .values("sharer_id")
+        .annotate(n=Count("id"))
+        .values_list("sharer_id", "n")
     )
     visits = dict(
         ReferralVisit.objects.values("code__user_id")

@@ -50,13 +50,16 @@ def record_visit(code, visitor_id, card_key):
     return True
 
 
-def first_touch_value(code, card_key, now=None):
+def first_touch_value(code, card_key, visitor_id="", now=None):
+    """The signed referral cookie: the card, when it was opened, and by which visitor."""
     now = now or timezone.now()
-    return signing.dumps({"c": code.code, "k": card_key, "t": int(now.timestamp())}, salt=SALT)
+    return signing.dumps(
+        {"c": code.code, "k": card_key, "t": int(now.timestamp()), "v": visitor_id}, salt=SALT
+    )
 
 
 def read_first_touch(value, now=None):
-    """(code, card key, first visit time) of a still valid referral cookie, else None."""
+    """(code, card key, first visit time, visitor id) of a still valid cookie, else None."""
     if not value:
         return None
     try:
@@ -66,22 +69,44 @@ def read_first_touch(value, now=None):
     except signing.BadSignature:
         return None
     visited = datetime.fromtimestamp(data["t"], tz=UTC)
-    return data["c"], data["k"], visited
+    return data["c"], data["k"], visited, data.get("v", "")
 
 
-def attribute_signup(user, cookie_value, now=None):
-    """Credit a new account to the first card its person opened, within 30 days."""
+def attribute_signup(user, cookie_value, visitor_id="", now=None):
+    """Note which card brought a new account (first touch, within 30 days); not yet credited.
+
+    The visitor is the one in the signed cookie (else the visitor cookie): one
+    visitor brings one referral, so signing up again with the same cookie
+    brings nothing. Returns the referral, or None.
+    """
     touch = read_first_touch(cookie_value, now)
     if touch is None:
         return None
     code = find_code(touch[0])
-    if code is None or code.user_id == user.pk:
+    visitor = touch[3] or visitor_id
+    if code is None or code.user_id == user.pk or not visitor:
         return None
-    referral, _created = Referral.objects.get_or_create(
-        user=user,
-        defaults={"sharer": code.user, "card": touch[1][:80], "first_visit_at": touch[2]},
-    )
+    try:
+        with transaction.atomic():
+            referral, _created = Referral.objects.get_or_create(
+                user=user,
+                defaults={
+                    "sharer": code.user,
+                    "card": touch[1][:80],
+                    "first_visit_at": touch[2],
+                    "visitor": _visitor_key(visitor),
+                },
+            )
+    except IntegrityError:
+        return None  # this visitor already brought someone
     return referral
+
+
+def credit_referral(user, now=None):
+    """Credit the sharer who brought ``user``, once: called when her shop ID is verified."""
+    return Referral.objects.filter(user=user, credited_at__isnull=True).update(
+        credited_at=now or timezone.now()
+    )
 
 
 def suggested_leader(user):

@@ -95,7 +95,7 @@ def landing(request, code, kind, ref):
         # First touch: an earlier card's link, still valid, keeps the credit.
         response.set_cookie(
             services.REF_COOKIE,
-            services.first_touch_value(found, achievement.key),
+            services.first_touch_value(found, achievement.key, visitor),
             max_age=settings.ACADEMY_REFERRAL_DAYS * 24 * 3600,
             **cookie,
         )

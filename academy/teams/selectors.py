@@ -279,6 +279,12 @@ class MemberRow:
     def stuck(self):
         return self.profile.idle or self.profile.failed_quiz
 
+    @property
+    def idle_days(self):
+        """The days without learning that make a member idle (the row's own, so
+        every page that shows a row can say it)."""
+        return STUCK_IDLE_DAYS
+
 
 def rows_for(profiles, depths, today=None):
     """Listing rows for one page of annotated profiles: tier and plan; at most 3 queries."""

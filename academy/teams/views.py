@@ -52,7 +52,6 @@ def team(request):
             "show": show,
             "plan": selectors.plan_of(leader),
             "nudge_form": NudgeForm(),
-            "idle_days": selectors.STUCK_IDLE_DAYS,
         },
     )
 

@@ -5,7 +5,6 @@ selector, and turns a refusal into a message (or a 403 for what the person may
 never do). The session page itself is a Wagtail page (LiveSessionPage).
 """
 
-import csv
 import mimetypes
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.documents import get_document_model
 
+from academy.exports import csv_response
 from academy.ratelimits import too_many
 from courses import access
 from courses.live import ics, selectors, services
@@ -267,59 +267,29 @@ def staff_report(request):
     return render(request, "courses/live/staff_report.html", {"page_obj": page})
 
 
-def _cell(value):
-    """A CSV cell that spreadsheet programs never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @require_GET
 def staff_export(request, session_id):
     """Everyone signed up for one session, with attendance, as CSV (streamed)."""
     _require_staff(request.user)
     session = get_object_or_404(LiveSessionPage, pk=session_id)
-    writer = csv.writer(_Echo())
     zone = timezone.get_current_timezone()
 
     def when(value):
         return timezone.localtime(value, zone).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    def rows():
-        yield "\ufeff"  # so spreadsheet programs read the Chinese as UTF-8
-        yield writer.writerow(
-            [
-                pgettext("person", "Name"),
-                _("E-mail"),
-                _("Shop ID"),
-                _("Signed up at"),
-                _("First joined at"),
-                _("Join link clicks"),
-                _("Replay views"),
-                _("Replay watched to the end at"),
-            ]
-        )
-        for name, email, shop, signed, joined, clicks, views, done in selectors.export_rows(
-            session
-        ):
-            yield writer.writerow(
-                [
-                    _cell(name),
-                    _cell(email),
-                    _cell(shop),
-                    when(signed),
-                    when(joined),
-                    clicks,
-                    views,
-                    when(done),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="live-{session.pk}-signups.csv"'
-    return response
+    header = [
+        pgettext("person", "Name"),
+        _("E-mail"),
+        _("Shop ID"),
+        _("Signed up at"),
+        _("First joined at"),
+        _("Join link clicks"),
+        _("Replay views"),
+        _("Replay watched to the end at"),
+    ]
+    rows = (
+        [name, email, shop, when(signed), when(joined), clicks, views, when(done)]
+        for name, email, shop, signed, joined, clicks, views, done in selectors.export_rows(session)
+    )
+    return csv_response(f"live-{session.pk}-signups.csv", header, rows)

@@ -4,20 +4,20 @@ Every view needs ``mentorship.manage_cohorts`` (403 otherwise). Cohorts and thei
 curriculum are edited in the Wagtail admin (``wagtail_hooks``).
 """
 
-import csv
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.exports import csv_response
 from courses.certificates import qr_data_uri
 from mentorship.starleader import access, guidance, selectors, services
 from mentorship.starleader.forms import AssignExpertForm, DecisionForm
@@ -84,17 +84,8 @@ def export(request, pk, name):
 
 
 def _csv_response(cohort, name, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="cohort-{cohort.number}-{name}-{timezone.localdate():%Y%m%d}.csv"'
-    )
-    response.write("\ufeff")  # Excel reads UTF-8 Chinese only with the mark
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        # A leading = + - @ would be run as a formula by spreadsheet programs.
-        writer.writerow([f"'{v}" if v[:1] in ("=", "+", "-", "@") else v for v in row])
-    return response
+    filename = f"cohort-{cohort.number}-{name}-{timezone.localdate():%Y%m%d}.csv"
+    return csv_response(filename, header, rows)
 
 
 @staff_required

@@ -44,6 +44,9 @@ class ShopkeeperProfileFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, roles=[roles.SHOPKEEPER])
     shop_id = factory.Sequence(lambda n: f"{60000000 + n}")
+    # A shop the platform has confirmed; tests of unproven claims pass shop_verified=False.
+    shop_verified = True
+    shop_verified_at = factory.LazyAttribute(lambda p: timezone.now() if p.shop_verified else None)
     level = 1
     province = "河南"
     city = "周口"

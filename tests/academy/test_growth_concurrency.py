@@ -34,3 +34,21 @@ def test_two_leaders_saving_plans_at_once_each_keep_their_own(postgres_db, home_
     assert not [r for r in results if isinstance(r, Exception)], results
     plan = leader.training_plan
     assert plan.items.count() == 1  # one whole plan won, never a mix of two
+
+
+def test_two_claimants_verified_at_once_leave_one_verified_holder(postgres_db):
+    from academy import roles
+    from academy import services as account_services
+    from academy.models import ShopkeeperProfile
+    from tests.academy.factories import staff
+
+    claimants = [profile(shop_id="51234567", shop_verified=False) for _ in range(6)]
+    officer = staff(roles.PROGRAM_STAFF)
+    results = run_concurrently(
+        lambda claimant: account_services.verify_shop(claimant, by=officer),
+        [(c,) for c in claimants],
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(e, account_services.ShopVerificationError) for e in errors), errors
+    assert len(errors) == 5
+    assert ShopkeeperProfile.objects.filter(shop_id="51234567", shop_verified=True).count() == 1

@@ -12,7 +12,6 @@ pytestmark = pytest.mark.django_db
 def post_profile(client, **overrides):
     data = {
         "display_name": "周桂英",
-        "level": "1",
         "province": "安徽",
         "city": "阜阳",
         "team_leader_shop_id": "",

@@ -8,12 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from academy.models import Referral, ReferralCode, ReferralVisit
-from academy.sharecards import kinds, services, streaks
+from academy import roles
+from academy import services as account_services
+from academy.models import Referral, ReferralCode, ReferralVisit, ShopkeeperProfile
+from academy.sharecards import kinds, selectors, services, streaks
 from courses.models import LessonProgress
-from tests.academy.factories import UserFactory
+from tests.academy.factories import UserFactory, staff
 from tests.academy.growth import profile
 from tests.courses import factories as courses
+from tests.forms import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -117,15 +120,15 @@ def test_a_visitor_counts_once_and_her_sign_up_is_credited_to_the_first_card(cli
     assert user.shopkeeper_profile.shop_id in page
 
 
-def test_a_referral_expires_after_thirty_days(sharer):
+def test_a_referral_expires_after_thirty_days(sharer, time_machine):
     user, _course = sharer
+    time_machine.move_to(timezone.now(), tick=False)
     code = services.code_of(user)
-    old = services.first_touch_value(code, "course:1")
+    old = services.first_touch_value(code, "course:1", "visitor-1")
     newcomer = UserFactory()
-    later = timezone.now() + timedelta(days=31)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("django.core.signing.time.time", lambda: later.timestamp())
-        assert services.attribute_signup(newcomer, old) is None
+    time_machine.shift(timedelta(days=31))
+    assert services.attribute_signup(newcomer, old) is None
+    time_machine.shift(timedelta(days=-2))
     assert services.attribute_signup(newcomer, old).sharer == user
 
 
@@ -143,14 +146,13 @@ def test_her_own_visits_and_floods_are_not_counted(client, sharer, settings):
 
 
 def test_the_sharer_sees_her_counts_and_staff_see_top_sharers(client, sharer):
-    from academy import roles
-    from tests.academy.factories import staff
-
     user, course = sharer
     client.get(_landing(user, course))
     client.force_login(user)
     page = client.get(reverse("sharecards:mine")).content.decode()
-    assert "1" in page and "朋友圈文案" in page
+    assert (
+        "你的卡片已被 1 人打开，带来 0 位店铺编号已核实的新店主。" in page and "朋友圈文案" in page
+    )
     client.force_login(staff(roles.PROGRAM_STAFF))
     page = client.get(reverse("sharecards:top_sharers")).content.decode()
     assert "陈丽娟" in page
@@ -174,3 +176,53 @@ def test_a_learning_streak_unlocks_its_card(sharer):
     assert kinds.achievement(user, "streak", "7") is not None
     assert kinds.achievement(user, "streak", "14") is None
     assert progress is not None
+
+
+# --- referral credit: once, after verification, one per visitor --------------------------
+
+
+def _sign_up(client, email, shop_id):
+    # No logout in between: it would drop the cookies, as a new browser does.
+    return submit(
+        client,
+        reverse("account_signup"),
+        {
+            "email": email,
+            "display_name": "新人小王",
+            "shop_id": shop_id,
+            "password1": "Kd83-lanzhou-spring",
+            "password2": "Kd83-lanzhou-spring",
+        },
+    )
+
+
+def test_a_sign_up_is_credited_once_when_her_shop_id_is_verified(client, sharer):
+    user, course = sharer
+    client.get(_landing(user, course))
+    assert _sign_up(client, "newbie@example.com", "77000001").status_code == 302
+    referral = Referral.objects.get(user__email="newbie@example.com")
+    assert referral.sharer == user and referral.credited_at is None
+    assert selectors.counts_of(user) == (1, 0)  # a sign-up alone earns nothing
+    officer = staff(roles.PROGRAM_STAFF)
+    account_services.verify_shop(referral.user.shopkeeper_profile, by=officer)
+    assert selectors.counts_of(user) == (1, 1)
+    account_services.verify_shop(referral.user.shopkeeper_profile, by=officer, level=2)
+    assert selectors.counts_of(user) == (1, 1)
+    assert [row["signups"] for row in selectors.top_sharers()] == [1]
+
+
+def test_one_visitor_brings_one_referral_however_many_accounts_she_makes(client, sharer):
+    user, course = sharer
+    client.get(_landing(user, course))
+    ref_cookie = client.cookies[services.REF_COOKIE].value
+    for number in range(3):
+        assert _sign_up(client, f"n{number}@example.com", f"7700000{number}").status_code == 302
+    # Without her visitor cookie, the referral cookie still names the same visitor.
+    client.cookies.pop(services.VISITOR_COOKIE)
+    client.cookies[services.REF_COOKIE] = ref_cookie
+    assert _sign_up(client, "n3@example.com", "77000003").status_code == 302
+    assert Referral.objects.count() == 1
+    officer = staff(roles.PROGRAM_STAFF)
+    for profile_ in ShopkeeperProfile.objects.filter(shop_id__startswith="7700000"):
+        account_services.verify_shop(profile_, by=officer)
+    assert selectors.counts_of(user) == (1, 1)

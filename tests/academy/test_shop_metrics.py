@@ -15,6 +15,7 @@ from academy.models import ShopMetricImport, ShopMonth
 from tests.academy.factories import staff
 from tests.academy.growth import profile
 from tests.courses import factories as courses
+from tests.forms import form_fields, rendered_form, submit
 from tests.mentorship.factories import AssignmentFactory, open_mentor
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +28,28 @@ def shops():
     return [profile(shop_id=f"5100000{i}") for i in range(3)]
 
 
-def test_a_good_file_is_imported_and_reimporting_a_month_replaces_it(shops):
+def test_a_good_file_is_imported_and_reimporting_it_changes_nothing(shops):
     text = HEADER + "51000000,2026-01,1200.50,30,2,10\n51000001,2026-01,800,12,0,3\n"
     result = import_bytes(text.encode(), filename="jan.csv")
-    assert result.rows == 2 and result.months == ["2026-01"]
+    assert (result.rows, result.months, result.created, result.updated) == (2, ["2026-01"], 2, 0)
     row = ShopMonth.objects.get(profile=shops[0])
     assert (row.month, row.gmv, row.orders) == (date(2026, 1, 1), Decimal("1200.50"), 30)
-    import_bytes(text.encode(), filename="jan.csv")
+    again = import_bytes(text.encode(), filename="jan.csv")
+    assert (again.created, again.updated) == (0, 2)
     assert ShopMonth.objects.count() == 2
-    import_bytes((HEADER + "51000002,2026-01,99,1,0,1\n").encode(), filename="jan-fixed.csv")
-    assert list(ShopMonth.objects.values_list("profile", flat=True)) == [shops[2].pk]
+
+
+def test_a_file_with_one_shop_keeps_the_other_shops_month(shops, tmp_path, capsys):
+    both = HEADER + "51000000,2026-12,100,1,0,1\n51000001,2026-12,200,2,0,1\n"
+    import_bytes(both.encode(), filename="dec.csv")
+    one = tmp_path / "dec-fix.csv"
+    one.write_text(HEADER + "51000000,2026-12,150,3,0,1\n51000002,2026-12,90,1,0,1\n")
+    call_command("import_shop_metrics", str(one))
+    assert capsys.readouterr().out.strip() == (
+        "已导入 2026-12：新增 1 行，更新 1 行，涉及 2 个店铺（utf-8）。其他店铺的数据保持不变。"
+    )
+    gmv = dict(ShopMonth.objects.values_list("shop_id", "gmv"))
+    assert gmv == {"51000000": Decimal("150.00"), "51000001": Decimal("200.00"), "51000002": 90}
 
 
 def test_a_bad_file_reports_each_line_and_imports_nothing(shops):
@@ -79,32 +92,149 @@ def test_a_file_in_no_known_encoding_is_refused(shops):
     assert not ShopMonth.objects.exists()
 
 
-def test_the_command_reports_bad_lines_and_imports_good_files(shops, tmp_path, capsys):
-    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
-    good.write_text(HEADER + "51000000,2026-03,10,1,0,1\n")
-    bad.write_text(HEADER + "51000000,2026-04,ten,1,0,1\n")
-    call_command("import_shop_metrics", str(good))
-    assert ShopMonth.objects.count() == 1
+def test_a_chinese_excel_export_is_read_as_staff_wrote_it(shops):
+    text = (
+        "店铺ID,月份,销售额,订单数,新增招募,团队人数,,\r\n"
+        '51000000,2026年11月,"￥1,234.50",12.0,1,3,,\r\n'
+        "51000001,2026/11,￥2，000,3,0,1\r\n"  # Excel leaves out the empty cells at the end
+        '51000002,2026-11,"1,000,000",5.0,0,2,,\r\n'
+        ",,,,,,,\r\n"
+    )
+    result = import_bytes(text.encode("gbk"), filename="十一月.csv")
+    assert (result.encoding, result.months, result.rows) == ("gbk", ["2026-11"], 3)
+    # Excel's "CSV UTF-8" has a byte-order mark, and may write the half-width yen sign.
+    utf8 = "店铺ID,月份,销售额,订单数,新增招募,团队人数\r\n51000000,2026年11月,¥1234.5,12,1,3\r\n"
+    assert import_bytes(("\ufeff" + utf8).encode(), filename="bom.csv").updated == 1
+    rows = {r.shop_id: (r.month, r.gmv, r.orders) for r in ShopMonth.objects.all()}
+    assert rows == {
+        "51000000": (date(2026, 11, 1), Decimal("1234.50"), 12),
+        "51000001": (date(2026, 11, 1), Decimal("2000.00"), 3),
+        "51000002": (date(2026, 11, 1), Decimal("1000000.00"), 5),
+    }
+
+
+def test_errors_name_the_line_and_the_chinese_column_and_change_nothing(shops, tmp_path, capsys):
+    import_bytes((HEADER + "51000000,2026-11,100,1,0,1\n").encode(), filename="ok.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "店铺ID,月份,销售额,订单数,新增招募,团队人数\n"
+        "51000000,2026年11月,120,1,0,1\n"
+        "51000001,2026年11月,abc,2.5,0,1\n"
+        "51000002,十一月,1,1,0,1\n",
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError):
         call_command("import_shop_metrics", str(bad))
-    assert "2" in capsys.readouterr().err
-    assert ShopMonth.objects.count() == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "第3行「销售额」：应为不小于 0 的金额（元），而不是“abc”",
+        "第3行「订单数」：应为不小于 0 的整数，而不是“2.5”",
+        "第4行「月份」：应为年月，如 2026-11 或 2026年11月，而不是“十一月”",
+    ]
+    assert list(ShopMonth.objects.values_list("shop_id", "gmv")) == [("51000000", 100)]
+
+
+@pytest.fixture
+def december(shops):
+    """December figures of three shops, as a full month's file brought them."""
+    text = "".join(f"5100000{i},2026-12,{100 * (i + 1)},1,0,1\n" for i in range(3))
+    import_bytes((HEADER + text).encode(), filename="dec.csv")
+
+
+def test_the_command_replaces_months_only_when_asked_and_confirmed(
+    december, tmp_path, capsys, monkeypatch
+):
+    fix = tmp_path / "fix.csv"
+    fix.write_text(HEADER + "51000000,2026-12,111,1,0,1\n")
+    answers = iter(["no", "yes"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    preview = "替换 2026-12 将删除文件中没有的 2 个店铺的 2 行数据，然后导入 1 个店铺的 1 行数据。"
+    with pytest.raises(CommandError):
+        call_command("import_shop_metrics", str(fix), "--replace-months")
+    assert capsys.readouterr().out.strip() == preview
+    assert ShopMonth.objects.count() == 3  # refused: nothing deleted, nothing imported
+    assert ShopMonth.objects.get(shop_id="51000000").gmv == 100
+    call_command("import_shop_metrics", str(fix), "--replace-months")
+    out = capsys.readouterr().out
+    assert preview in out and "已删除文件中没有的 2 行数据。" in out
+    assert list(ShopMonth.objects.values_list("shop_id", "gmv")) == [("51000000", 111)]
+
+
+def _upload(text, name="m.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
 
 def test_the_admin_import_page_imports_for_staff_only(client, shops):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("m.csv", (HEADER + "51000000,2026-05,10,1,0,1\n").encode())
     client.force_login(staff(roles.EDITOR))
-    response = client.post(reverse("shop_metrics_import"), {"file": upload})
-    assert response.status_code in (302, 403) and not ShopMonth.objects.exists()
+    assert client.get(reverse("shop_metrics_import")).status_code in (302, 403)
     client.force_login(staff(roles.PROGRAM_STAFF))
-    upload.seek(0)
-    response = client.post(reverse("shop_metrics_import"), {"file": upload})
-    assert response.status_code == 302 and ShopMonth.objects.count() == 1
-    bad = SimpleUploadedFile("b.csv", (HEADER + "1,2026-05,10,1,0,1\n").encode())
-    page = client.post(reverse("shop_metrics_import"), {"file": bad}).content.decode()
-    assert "1" in page and ShopMonth.objects.count() == 1
+    response = submit(
+        client,
+        reverse("shop_metrics_import"),
+        {"file": _upload(HEADER + "51000000,2026-05,10,1,0,1\n")},
+        form="#import-form",
+        follow=True,
+    )
+    assert ShopMonth.objects.count() == 1
+    assert (
+        "已导入 2026-05：新增 1 行，更新 0 行，涉及 1 个店铺（utf-8）。"
+        in response.content.decode()
+    )
+    response = submit(
+        client,
+        reverse("shop_metrics_import"),
+        {"file": _upload(HEADER + "1,2026-05,10,1,0,1\n")},
+        form="#import-form",
+    )
+    assert "第2行「shop_id」：应为 6 到 12 位数字的店铺ID，而不是“1”" in response.content.decode()
+    assert ShopMonth.objects.count() == 1
+
+
+def test_replacing_months_in_the_admin_is_previewed_and_confirmed(client, december):
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    fix = HEADER + "51000000,2026-12,111,1,0,1\n"
+    preview = submit(
+        client,
+        reverse("shop_metrics_import"),
+        {"file": _upload(fix), "replace_months": True},
+        form="#import-form",
+    )
+    page = preview.content.decode()
+    assert (
+        "替换 2026-12 将删除文件中没有的 2 个店铺的 2 行数据，然后导入 1 个店铺的 1 行数据。"
+        in page
+    )
+    assert ShopMonth.objects.count() == 3  # nothing deleted before the confirmation
+    assert ShopMonth.objects.get(shop_id="51000000").gmv == 100
+    done = client.post(
+        reverse("shop_metrics_import"),
+        dict(form_fields(rendered_form(page, "#confirm-replace"))),
+        follow=True,
+    )
+    assert "已删除文件中没有的 2 行数据。" in done.content.decode()
+    assert list(ShopMonth.objects.values_list("shop_id", "gmv")) == [("51000000", 111)]
+
+
+def test_a_preview_that_no_longer_holds_deletes_nothing(client, december, shops):
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    preview = submit(
+        client,
+        reverse("shop_metrics_import"),
+        {"file": _upload(HEADER + "51000000,2026-12,111,1,0,1\n"), "replace_months": True},
+        form="#import-form",
+    ).content.decode()
+    ShopMonth.objects.filter(shop_id="51000002").delete()  # another import changed the month
+    again = client.post(
+        reverse("shop_metrics_import"),
+        dict(form_fields(rendered_form(preview, "#confirm-replace"))),
+    ).content.decode()
+    assert "预览之后数据有变化，尚未删除任何数据" in again
+    assert "将删除文件中没有的 1 个店铺的 1 行数据" in again
+    assert sorted(ShopMonth.objects.values_list("shop_id", "gmv")) == [
+        ("51000000", 100),
+        ("51000001", 200),
+    ]
 
 
 def _months(shop, start, values):
@@ -163,7 +293,7 @@ def test_her_chart_sits_beside_a_table_and_her_milestones(client, home_page, sho
     assert "<circle" in page  # the course completed this month
     assert "选品入门" in page and "3000" in page
     assert "<script" not in page.split("<main", 1)[1]
-    csv = client.get(reverse("metrics:mine") + "?format=csv").content.decode("utf-8-sig")
+    csv = client.get(reverse("metrics:mine") + "?format=csv").getvalue().decode("utf-8-sig")
     assert csv.splitlines()[-1].startswith(selectors.add_months(this_month, -2).strftime("%Y-%m"))
 
 

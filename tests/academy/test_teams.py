@@ -222,3 +222,48 @@ def test_nudging_everyone_behind_the_plan_skips_those_reminded_today(home_page, 
     services.send_nudge(team["a"], late[0], "加油")
     assert services.nudge_behind_plan(team["a"], "加油") == (2, 1)
     assert Nudge.objects.count() == 3
+
+
+def _member_page(client, leader, member):
+    client.force_login(leader.user)
+    response = client.get(reverse("teams:member", args=[member.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_page_of_an_idle_member_says_how_long_she_has_not_learned(
+    client, home_page, team, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    tree_ = courses.academy(home_page)
+    course = courses.course(tree_.beginner, "c", lessons=1, title="朋友圈文案")
+    course_services.enrol(team["r1"].user, course)
+    learned_on = timezone.localdate()
+    time_machine.shift(timedelta(days=selectors.STUCK_IDLE_DAYS + 3))
+    page = _member_page(client, team["a"], team["r1"])
+    assert f"{selectors.STUCK_IDLE_DAYS} 天没有学习" in page
+    assert "朋友圈文案" in page and learned_on.isoformat() in page
+
+
+def test_the_page_of_an_active_member_shows_her_last_learning_without_a_flag(
+    client, home_page, team, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    tree_ = courses.academy(home_page)
+    course = courses.course(tree_.beginner, "c", lessons=1, title="朋友圈文案")
+    time_machine.shift(timedelta(days=selectors.STUCK_IDLE_DAYS + 3))
+    course_services.enrol(team["r1"].user, course)
+    page = _member_page(client, team["a"], team["r1"])
+    assert "天没有学习" not in page
+    assert "朋友圈文案" in page and timezone.localdate().isoformat() in page
+
+
+def test_the_page_of_a_member_who_never_learned_says_so(client, home_page, team, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    time_machine.shift(timedelta(days=selectors.STUCK_IDLE_DAYS + 3))
+    newcomer = profile(team["a"])  # joined today: not idle yet
+    page = _member_page(client, team["a"], newcomer)
+    assert "从未" in page and "还没有开始学习课程。" in page
+    assert "天没有学习" not in page
+    page = _member_page(client, team["a"], team["r1"])  # joined long ago, never learned
+    assert "从未" in page and f"{selectors.STUCK_IDLE_DAYS} 天没有学习" in page

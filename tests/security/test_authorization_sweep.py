@@ -363,6 +363,14 @@ SPECS = {
         only({STAFF}),
         [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
     ),
+    # shop IDs: program staff verify them and set levels
+    "academy_shop_ids": (lambda x: [], only({STAFF}), None),
+    "academy_shop_id_decide": (
+        lambda x: [x.owner.shopkeeper_profile.pk],
+        {**only(set()), EDITOR: NO_GET, STAFF: NO_GET},
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
+        {"action": "unverify"},
+    ),
 }
 
 # Project URLs swept by other tests, with the reason.

@@ -166,7 +166,7 @@ def test_staff_see_members_medians_before_and_after_beside_peers(client, officer
     # Members: median before 200, after 500; peers (incl. the rejected applicant): 300 → 350.
     assert cells[0] == ["3 / 3", "200", "500", "20.0", "50.0"]
     assert cells[1] == ["3 / 3", "300", "350", "30.0", "35.0"]
-    csv = client.get(url + "?format=csv").content.decode("utf-8-sig").splitlines()
+    csv = client.get(url + "?format=csv").getvalue().decode("utf-8-sig").splitlines()
     assert csv[0] == "组别,指标,之前有数据的店铺,之前中位数,之后有数据的店铺,之后中位数,之后减之前"
     assert "3,200,3,500,300" in csv[1]
 
@@ -201,7 +201,7 @@ def test_her_results_show_the_cohort_she_attended_and_graduated_from(client, off
     page = client.get(reverse("metrics:mine")).content.decode()
     assert f"{timezone.localdate().isoformat()} · 结业于聚星领导者计划第12期" in page
     assert "<circle" in page  # the milestone marks this month's bar
-    csv = client.get(reverse("metrics:mine") + "?format=csv").content.decode("utf-8-sig")
+    csv = client.get(reverse("metrics:mine") + "?format=csv").getvalue().decode("utf-8-sig")
     assert "结业于聚星领导者计划第12期" in csv
 
 

@@ -204,12 +204,12 @@ def test_every_dashboard_list_exports_as_csv(client, officer):
         response = client.get(url("export", cohort.pk, name))
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
         assert len(rows[0]) > 2
     rows = list(
         csv.reader(
             io.StringIO(
-                client.get(url("export", cohort.pk, "applications")).content.decode("utf-8-sig")
+                client.get(url("export", cohort.pk, "applications")).getvalue().decode("utf-8-sig")
             )
         )
     )
