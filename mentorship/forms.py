@@ -107,18 +107,17 @@ class ScheduleForm(forms.ModelForm):
             self.add_error(needed[0], needed[1])
         return data
 
-    def save(self, commit=True):
-        schedule = super().save(commit=False)
-        schedule.session_lengths = sorted(self.cleaned_data["session_lengths"])
-        schedule.minimum_notice = self.cleaned_data["notice_hours"] * 60
-        schedule.change_cutoff = self.cleaned_data["cutoff_hours"] * 60
-        if commit:
-            schedule.save()
-            MentorProfile.objects.filter(pk=self.profile.pk).update(
-                time_zone=self.cleaned_data["time_zone"]
-            )
-            self.profile.time_zone = self.cleaned_data["time_zone"]
-        return schedule
+    def settings(self):
+        """The cleaned values as ``schedule_services.update_settings`` takes them."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self._meta.fields if name != "session_lengths"}
+        return {
+            **fields,
+            "time_zone": data["time_zone"],
+            "session_lengths": sorted(data["session_lengths"]),
+            "minimum_notice": data["notice_hours"] * 60,
+            "change_cutoff": data["cutoff_hours"] * 60,
+        }
 
 
 def _max(limit):
@@ -143,18 +142,37 @@ def _range(low, high):
 
 
 class RuleForm(forms.Form):
-    """One weekly range of hours."""
+    """One weekly range of hours; a row left wholly blank is no range at all."""
 
-    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
+    weekday = forms.TypedChoiceField(
+        label=_("Day"),
+        choices=[("", "—"), *Weekday.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     start_time = forms.TimeField(
-        label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("From"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_time = forms.TimeField(
-        label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
     def clean(self):
         data = super().clean()
+        names = ("weekday", "start_time", "end_time")
+        if not any(self.data.get(self.add_prefix(name)) for name in names):
+            data["blank"] = True
+            return data
+        if data.get("weekday") is None and "weekday" not in self.errors:
+            self.add_error("weekday", _("Please choose a day of the week."))
+        for name in ("start_time", "end_time"):
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, forms.Field.default_error_messages["required"])
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             raise forms.ValidationError(_("The end must be after the start."))
@@ -162,15 +180,21 @@ class RuleForm(forms.Form):
 
 
 class BaseRuleFormSet(forms.BaseFormSet):
+    """Every rendered row as the mentor left it: kept, changed, removed or blank.
+
+    ``ranges`` holds all the rows that are neither blank nor ticked for removal,
+    so rows she did not touch are saved as they were.
+    """
+
     def clean(self):
         if any(self.errors):
             return
         by_day = {}
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
+            if self._should_delete_form(form):
                 continue
             data = form.cleaned_data
-            if not data:
+            if not data or data.get("blank"):
                 continue
             by_day.setdefault(data["weekday"], []).append((data["start_time"], data["end_time"]))
         for day, ranges in by_day.items():

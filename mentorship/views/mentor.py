@@ -72,7 +72,7 @@ def availability(request):
     )
     override_form = OverrideForm(request.POST if action == "override" else None, prefix="override")
     if action == "settings" and settings_form.is_valid():
-        settings_form.save()
+        schedule_services.update_settings(profile, **settings_form.settings())
         messages.success(request, _("Booking settings saved."))
         return redirect("mentorship:availability")
     if action == "rules" and rules.is_valid():
