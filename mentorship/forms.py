@@ -27,6 +27,11 @@ from mentorship.slots import Refusal
 MAX_OVERRIDE_DAYS = 366
 
 
+def _date_input():
+    """A date picker; its value must be ISO (YYYY-MM-DD), whatever the language's format."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class ScheduleForm(forms.ModelForm):
     """A mentor's booking settings and time zone."""
 
@@ -225,8 +230,8 @@ class OverrideForm(forms.ModelForm):
         model = AvailabilityOverride
         fields = ["kind", "first_day", "last_day", "start_time", "end_time", "note"]
         widgets = {
-            "first_day": forms.DateInput(attrs={"type": "date"}),
-            "last_day": forms.DateInput(attrs={"type": "date"}),
+            "first_day": _date_input(),
+            "last_day": _date_input(),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
@@ -327,7 +332,7 @@ class CancelForm(forms.Form):
 class ProposeForm(forms.Form):
     """A new time, typed as a date and a time in the mentor's own zone."""
 
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=_date_input())
     time = forms.TimeField(
         label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -375,9 +380,7 @@ class GoalForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "元"}),
     )
-    due_on = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=_date_input())
     description = forms.CharField(
         label=_("How to get there"),
         max_length=2000,
@@ -429,10 +432,8 @@ class AssignmentForm(forms.Form):
         label=_("Mentee (e-mail or shop ID)"),
         max_length=254,
     )
-    starts_on = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("First day"), widget=_date_input())
+    ends_on = forms.DateField(label=_("Last day"), widget=_date_input())
     weekly_limit = forms.IntegerField(
         label=_("Sessions per week"),
         min_value=1,
@@ -470,11 +471,24 @@ class AssignmentForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    """A report's days; an empty field takes the default the view passes in ``initial``."""
+
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=_date_input(),
+    )
+    end = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=_date_input(),
+    )
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            if name not in self.errors and not data.get(name):
+                data[name] = self.initial[name]
         if data.get("start") and data.get("end"):
             if data["end"] < data["start"]:
                 raise forms.ValidationError(_("The last day must not be before the first day."))
