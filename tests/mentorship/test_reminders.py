@@ -19,16 +19,22 @@ NOW = utc(2026, 12, 1, 0, 0)
 START = utc(2026, 12, 3, 1, 0)  # Thursday 09:00 in Shanghai
 
 
+@pytest.fixture(autouse=True)
+def _at_now(time_machine):
+    """These tests use fixed dates: travel there first, so model defaults agree with NOW."""
+    time_machine.move_to(NOW, tick=False)
+
+
 def reminder_notices():
     return Notification.objects.filter(key__startswith="mentorship:reminder:")
 
 
-def test_running_the_task_twice_sends_each_reminder_once(monkeypatch):
+def test_running_the_task_twice_sends_each_reminder_once(time_machine):
     profile = open_mentor()
     mentee = shopkeeper()
     services.book_session(mentee, profile, START, 60, now=NOW)
     day_before = START - timedelta(hours=24)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: day_before)
+    time_machine.move_to(day_before, tick=False)
     assert tasks.send_due_reminders() == 2  # the 24-hour reminder, to both sides
     assert tasks.send_due_reminders() == 0
     assert reminder_notices().count() == 2
@@ -36,7 +42,7 @@ def test_running_the_task_twice_sends_each_reminder_once(monkeypatch):
     sent = [m for m in mail.outbox if "提醒" in m.subject]
     assert sorted(m.to[0] for m in sent) == sorted([mentee.email, profile.user.email])
     # An hour before: the 1-hour reminder, once.
-    monkeypatch.setattr("django.utils.timezone.now", lambda: START - timedelta(minutes=59))
+    time_machine.move_to(START - timedelta(minutes=59), tick=False)
     assert tasks.send_due_reminders() == 2
     assert tasks.send_due_reminders() == 0
     assert reminder_notices().count() == 4
