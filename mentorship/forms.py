@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import MentorProfile, ShopkeeperProfile, User
-from academy.timezones import COMMON_TIME_ZONES
+from academy.timezones import COMMON_TIME_ZONES, zone_name
 from mentorship.errors import REFUSAL_MESSAGES
 from mentorship.models import (
     SESSION_LENGTHS,
@@ -343,7 +343,9 @@ class ProposeForm(forms.Form):
     def __init__(self, *args, zone, **kwargs):
         self.zone = zone
         super().__init__(*args, **kwargs)
-        self.fields["time"].help_text = _("In your time zone (%(zone)s).") % {"zone": zone}
+        self.fields["time"].help_text = _("In your time zone (%(zone)s).") % {
+            "zone": zone_name(zone)
+        }
 
     def clean(self):
         data = super().clean()
