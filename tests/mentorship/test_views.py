@@ -184,7 +184,9 @@ def test_the_mentor_writes_notes_and_action_items_that_become_goals(client):
     booking = make_booking(profile, mentee, start=timezone.now() - timedelta(hours=2))
     client.force_login(profile.user)
     url = reverse("mentorship:booking", args=[booking.pk])
-    assert "标记出勤" not in client.get(url).content.decode() or True
+    attendance = reverse("mentorship:attendance", args=[booking.pk])
+    # The session has started: its mentor is offered to mark attendance.
+    assert f'action="{attendance}"' in client.get(url).content.decode()
     client.post(
         reverse("mentorship:add_note", args=[booking.pk]),
         {"body": "她晚上才有空，私下记一下。", "visibility": "private"},
@@ -205,6 +207,7 @@ def test_the_mentor_writes_notes_and_action_items_that_become_goals(client):
 
     client.force_login(mentee)
     page = client.get(url).content.decode()
+    assert f'action="{attendance}"' not in page  # only the mentor marks it
     assert "总结：朋友圈三段式。" in page
     assert "她晚上才有空" not in page  # the mentor's private note
     assert "每周发 10 条买家秀" in page
