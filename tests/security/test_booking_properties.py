@@ -36,6 +36,8 @@ NOW = datetime(2027, 3, 23, 9, 0, tzinfo=UTC)
 def _at_now(time_machine):
     """These tests use fixed dates: travel there first, so model defaults agree with NOW."""
     time_machine.move_to(NOW, tick=False)
+
+
 LENGTHS = (30, 45, 60)
 HOURS = [(time(h), time(h + span)) for h in (7, 9, 13, 17) for span in (1, 2, 3)]
 
