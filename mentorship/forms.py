@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from academy.models import MentorProfile, ShopkeeperProfile, User
-from academy.timezones import COMMON_TIME_ZONES
+from academy.timezones import COMMON_TIME_ZONES, zone_name
 from academy.validators import SingleLineTextMixin
 from mentorship.errors import REFUSAL_MESSAGES
 from mentorship.models import (
@@ -27,6 +27,11 @@ from mentorship.models.schedule import MAX_BUFFER, MAX_HORIZON_DAYS, MAX_NOTICE_
 from mentorship.slots import Refusal
 
 MAX_OVERRIDE_DAYS = 366
+
+
+def _date_input():
+    """A date picker; its value must be ISO (YYYY-MM-DD), whatever the language's format."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ScheduleForm(SingleLineTextMixin, forms.ModelForm):
@@ -109,18 +114,17 @@ class ScheduleForm(SingleLineTextMixin, forms.ModelForm):
             self.add_error(needed[0], needed[1])
         return data
 
-    def save(self, commit=True):
-        schedule = super().save(commit=False)
-        schedule.session_lengths = sorted(self.cleaned_data["session_lengths"])
-        schedule.minimum_notice = self.cleaned_data["notice_hours"] * 60
-        schedule.change_cutoff = self.cleaned_data["cutoff_hours"] * 60
-        if commit:
-            schedule.save()
-            MentorProfile.objects.filter(pk=self.profile.pk).update(
-                time_zone=self.cleaned_data["time_zone"]
-            )
-            self.profile.time_zone = self.cleaned_data["time_zone"]
-        return schedule
+    def settings(self):
+        """The cleaned values as ``schedule_services.update_settings`` takes them."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self._meta.fields if name != "session_lengths"}
+        return {
+            **fields,
+            "time_zone": data["time_zone"],
+            "session_lengths": sorted(data["session_lengths"]),
+            "minimum_notice": data["notice_hours"] * 60,
+            "change_cutoff": data["cutoff_hours"] * 60,
+        }
 
 
 def _max(limit):
@@ -145,21 +149,37 @@ def _range(low, high):
 
 
 class RuleForm(forms.Form):
-    """One weekly range of hours."""
+    """One weekly range of hours; a row left wholly blank is no range at all."""
 
     weekday = forms.TypedChoiceField(
-        label=pgettext_lazy("availability", "Day"), choices=Weekday.choices, coerce=int
+        label=pgettext_lazy("availability", "Day"),
+        choices=[("", "—"), *Weekday.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     start_time = forms.TimeField(
         label=pgettext_lazy("time range", "From"),
+        required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_time = forms.TimeField(
-        label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
     def clean(self):
         data = super().clean()
+        names = ("weekday", "start_time", "end_time")
+        if not any(self.data.get(self.add_prefix(name)) for name in names):
+            data["blank"] = True
+            return data
+        if data.get("weekday") is None and "weekday" not in self.errors:
+            self.add_error("weekday", _("Please choose a day of the week."))
+        for name in ("start_time", "end_time"):
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, forms.Field.default_error_messages["required"])
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             raise forms.ValidationError(_("The end must be after the start."))
@@ -167,15 +187,21 @@ class RuleForm(forms.Form):
 
 
 class BaseRuleFormSet(forms.BaseFormSet):
+    """Every rendered row as the mentor left it: kept, changed, removed or blank.
+
+    ``ranges`` holds all the rows that are neither blank nor ticked for removal,
+    so rows she did not touch are saved as they were.
+    """
+
     def clean(self):
         if any(self.errors):
             return
         by_day = {}
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
+            if self._should_delete_form(form):
                 continue
             data = form.cleaned_data
-            if not data:
+            if not data or data.get("blank"):
                 continue
             by_day.setdefault(data["weekday"], []).append((data["start_time"], data["end_time"]))
         for day, ranges in by_day.items():
@@ -206,8 +232,8 @@ class OverrideForm(SingleLineTextMixin, forms.ModelForm):
         model = AvailabilityOverride
         fields = ["kind", "first_day", "last_day", "start_time", "end_time", "note"]
         widgets = {
-            "first_day": forms.DateInput(attrs={"type": "date"}),
-            "last_day": forms.DateInput(attrs={"type": "date"}),
+            "first_day": _date_input(),
+            "last_day": _date_input(),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
@@ -308,9 +334,7 @@ class CancelForm(forms.Form):
 class ProposeForm(forms.Form):
     """A new time, typed as a date and a time in the mentor's own zone."""
 
-    day = forms.DateField(
-        label=pgettext_lazy("availability", "Day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day = forms.DateField(label=pgettext_lazy("availability", "Day"), widget=_date_input())
     time = forms.TimeField(
         label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -321,7 +345,9 @@ class ProposeForm(forms.Form):
     def __init__(self, *args, zone, **kwargs):
         self.zone = zone
         super().__init__(*args, **kwargs)
-        self.fields["time"].help_text = _("In your time zone (%(zone)s).") % {"zone": zone}
+        self.fields["time"].help_text = _("In your time zone (%(zone)s).") % {
+            "zone": zone_name(zone)
+        }
 
     def clean(self):
         data = super().clean()
@@ -360,9 +386,7 @@ class GoalForm(SingleLineTextMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "元"}),
     )
-    due_on = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=_date_input())
     description = forms.CharField(
         label=_("How to get there"),
         max_length=2000,
@@ -416,10 +440,8 @@ class AssignmentForm(SingleLineTextMixin, forms.Form):
         label=_("Mentee (e-mail or shop ID)"),
         max_length=254,
     )
-    starts_on = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("First day"), widget=_date_input())
+    ends_on = forms.DateField(label=_("Last day"), widget=_date_input())
     weekly_limit = forms.IntegerField(
         label=_("Sessions per week"),
         min_value=1,
@@ -462,13 +484,24 @@ class AssignmentForm(SingleLineTextMixin, forms.Form):
 
 
 class PeriodForm(forms.Form):
+    """A report's days; an empty field takes the default the view passes in ``initial``."""
+
     start = forms.DateField(
-        label=pgettext_lazy("time range", "From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("time range", "From"),
+        required=False,
+        widget=_date_input(),
     )
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=_date_input(),
+    )
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            if name not in self.errors and not data.get(name):
+                data[name] = self.initial[name]
         if data.get("start") and data.get("end"):
             if data["end"] < data["start"]:
                 raise forms.ValidationError(_("The last day must not be before the first day."))

@@ -300,6 +300,7 @@ def dashboard_context(request, **kwargs):
     """The 我的学习 section: next sessions, goals in progress, unread messages."""
     from academy import roles
     from mentorship import access
+    from mentorship.starleader import selectors as starleader_selectors
 
     user = request.user
     is_mentor = access.mentor_profile(user) is not None
@@ -311,6 +312,7 @@ def dashboard_context(request, **kwargs):
         "upcoming": upcoming_bookings(user, limit=3),
         "goals": active_goals(user, limit=3),
         "unread": unread_count(user),
+        "star_leader": list(starleader_selectors.open_applications(user)),
     }
     if is_mentor:
         context["mentor_upcoming"] = Booking.objects.filter(

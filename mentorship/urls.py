@@ -47,6 +47,7 @@ urlpatterns = [
     path("mentees/", mentor.mentees, name="mentees"),
     path("mentees/<int:user_id>/", mentor.mentee_detail, name="mentee"),
     path("staff/", staff.report, name="staff"),
+    path("staff/report.csv", staff.report_csv, name="staff_csv"),
     path("staff/assignments/", staff.assignments, name="staff_assignments"),
     path("staff/assignments/<int:pk>/end/", staff.end_assignment, name="end_assignment"),
     path("star-leader/", include("mentorship.starleader.urls")),

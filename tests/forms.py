@@ -79,7 +79,7 @@ def _apply(pairs, changes):
 
 
 def submit(client, url, changes=None, *, form=None, button=None, follow=False, **extra):
-    """GET ``url``, fill its form with ``changes`` and POST it where the form says.
+    """GET ``url``, fill its form with ``changes`` and send it where and as the form says.
 
     ``changes`` maps a field name to its new value: a string (or number), a list
     for several values, True to tick a box, None/False to leave the field out,
@@ -103,4 +103,7 @@ def submit(client, url, changes=None, *, form=None, button=None, follow=False, *
         name, _, value = button.partition("=")
         data[name] = [value]
     action = urljoin(page.wsgi_request.build_absolute_uri(), element.get("action") or "")
+    if (element.get("method") or "get").lower() == "get":
+        # A browser sends a GET form as the query string of its action.
+        return client.get(action.split("?")[0], data, follow=follow, **extra)
     return client.post(action, data, follow=follow, **extra)

@@ -245,10 +245,33 @@ def graduate(application, by, *, now=None):
     return application
 
 
-def graduate_all(cohort, by, *, now=None):
-    """Graduate every attending member who meets the rules; returns (graduated, not yet)."""
+def graduation_preview(cohort):
+    """The attending members as (ready, waiting): who would graduate now, who lacks what."""
+    ready, waiting = [], []
+    members = (
+        Application.objects.filter(cohort=cohort, status=Status.ATTENDING)
+        .select_related("cohort", "applicant")
+        .order_by("applicant__display_name", "id")
+    )
+    for application in members:
+        missing = graduation_gaps(application)
+        if missing:
+            waiting.append((application, missing))
+        else:
+            ready.append(application)
+    return ready, waiting
+
+
+def graduate_all(cohort, by, *, only=None, now=None):
+    """Graduate every attending member who meets the rules; returns (graduated, not yet).
+
+    ``only`` limits it to the applications staff confirmed on the preview page.
+    """
     graduated, waiting = [], []
-    for application in Application.objects.filter(cohort=cohort, status=Status.ATTENDING):
+    members = Application.objects.filter(cohort=cohort, status=Status.ATTENDING)
+    if only is not None:
+        members = members.filter(pk__in=only)
+    for application in members:
         try:
             graduate(application, by, now=now)
         except CohortError as exc:

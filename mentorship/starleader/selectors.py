@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from mentorship.models import AssignmentStatus, Goal, GoalStatus, MentorAssignment
 from mentorship.starleader import guidance, services
 from mentorship.starleader.models import (
+    ACTIVE_STATUSES,
     MEMBER_STATUSES,
     SEAT_STATUSES,
     ActionPlan,
@@ -54,6 +55,26 @@ def cohort_page_context(cohort, user, now=None):
             Application.objects.filter(cohort=cohort, applicant=user).order_by("-id").first()
         )
     return context
+
+
+def open_application(user, cohort):
+    """Her application to ``cohort`` that is still under way (applied to graduated), if any."""
+    return (
+        Application.objects.filter(applicant=user, cohort=cohort, status__in=ACTIVE_STATUSES)
+        .order_by("-id")
+        .first()
+    )
+
+
+def open_applications(user):
+    """Her applications still under way, for 我的学习."""
+    return (
+        Application.objects.filter(
+            applicant=user, status__in=[s for s in ACTIVE_STATUSES if s != Status.GRADUATED]
+        )
+        .select_related("cohort")
+        .order_by("-cohort__number", "-id")
+    )
 
 
 def my_applications(user):
@@ -108,12 +129,25 @@ def _cohort_id(reference):
 
 
 def sessions_with_attendance(cohort):
-    return (
+    """The cohort's classes, each with ``present`` (members who attended) and ``members``.
+
+    A withdrawn applicant's old check-in counts neither as present nor as a member.
+    """
+    members = Application.objects.filter(cohort=cohort, status__in=MEMBER_STATUSES).count()
+    sessions = list(
         ClassSession.objects.filter(cohort=cohort)
         .select_related("mentor")
-        .annotate(present=Count("attendances"))
+        .annotate(
+            present=Count(
+                "attendances",
+                filter=Q(attendances__application__status__in=MEMBER_STATUSES),
+            )
+        )
         .order_by("starts_at")
     )
+    for session in sessions:
+        session.members = members
+    return sessions
 
 
 def applications(cohort, status=None):

@@ -162,7 +162,7 @@ def session(request, pk):
     if code is not None:
         link = f"{settings.SITE_URL}{reverse('mentorship:starleader:check_in')}?code={code.code}"
         qr = qr_data_uri(link)
-    members = (
+    members = list(
         Application.objects.filter(
             cohort_id=session.cohort_id, status__in=[Status.CONFIRMED, Status.ATTENDING]
         )
@@ -181,7 +181,7 @@ def session(request, pk):
             "code": code,
             "qr": qr,
             "rows": [(m, present.get(m.pk)) for m in members],
-            "present_count": len(present),
+            "present_count": sum(1 for m in members if m.pk in present),
         },
     )
 
@@ -227,13 +227,21 @@ def experts(request, pk):
 
 
 @staff_required
-@require_POST
 def graduate_all(request, pk):
+    """Graduate the members who meet the rules, after staff saw who they are."""
     cohort = get_object_or_404(Cohort, pk=pk)
-    graduated, waiting = guidance.graduate_all(cohort, request.user)
-    messages.success(
+    if request.method == "POST":
+        only = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
+        graduated, waiting = guidance.graduate_all(cohort, request.user, only=only)
+        messages.success(
+            request,
+            _("%(done)s members graduated; %(left)s do not meet the rules yet.")
+            % {"done": len(graduated), "left": len(waiting)},
+        )
+        return redirect("mentorship:starleader:dashboard", cohort.pk)
+    ready, waiting = guidance.graduation_preview(cohort)
+    return render(
         request,
-        _("%(done)s members graduated; %(left)s do not meet the rules yet.")
-        % {"done": len(graduated), "left": len(waiting)},
+        "mentorship/starleader/staff/graduate_all.html",
+        {"cohort": cohort, "ready": ready, "waiting": waiting},
     )
-    return redirect("mentorship:starleader:dashboard", cohort.pk)

@@ -18,6 +18,7 @@ from mentorship.models import Goal, GoalStatus
 from mentorship.starleader import access, guidance, selectors, services
 from mentorship.starleader.forms import ActionPlanForm, ApplicationForm, CheckInForm, FeedbackForm
 from mentorship.starleader.models import (
+    ACTIVE_STATUSES,
     ActionPlan,
     ClassSession,
     Cohort,
@@ -31,9 +32,15 @@ def home(request):
     """聚星领导者计划: the cohorts open for applications and my applications."""
     now = timezone.now()
     cohorts = list(selectors.upcoming_cohorts(now).select_related("page"))
+    applications = list(selectors.my_applications(request.user))
+    open_by_cohort = {}
+    for a in applications:
+        if a.status in ACTIVE_STATUSES:
+            open_by_cohort.setdefault(a.cohort_id, a)
     cards = [
         {
             "cohort": c,
+            "mine": open_by_cohort.get(c.pk),
             "seats_left": selectors.seats_left(c),
             "window_problem": services.window_problem(c, now),
             "problems": services.eligibility_problems(c, request.user, now),
@@ -45,7 +52,7 @@ def home(request):
         "mentorship/starleader/home.html",
         {
             "cards": cards,
-            "applications": selectors.my_applications(request.user),
+            "applications": applications,
             "is_staff": access.is_staff(request.user),
             "is_mentor": mentorship_access.mentor_profile(request.user) is not None,
         },
@@ -55,6 +62,11 @@ def home(request):
 @login_required
 def apply(request, pk):
     cohort = get_object_or_404(Cohort, pk=pk)
+    mine = selectors.open_application(request.user, cohort)
+    if mine is not None and request.method == "GET":
+        # Say so before she fills in the form, not after.
+        messages.info(request, _("You have already applied to this cohort."))
+        return redirect("mentorship:starleader:application", mine.pk)
     form = ApplicationForm(request.POST or None)
     status = 200
     problems = services.eligibility_problems(cohort, request.user)

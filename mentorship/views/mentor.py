@@ -31,12 +31,14 @@ from mentorship.views.common import mentor_required
 def agenda(request):
     """导师日程: upcoming sessions by day, and past ones still to be marked."""
     mentor = request.user
+    # Her sessions in the zone her hours are set in, whatever her account's zone says.
+    zone = request.mentor_profile.zone
     now = timezone.now()
     qs = Booking.objects.filter(mentor=mentor).select_related("mentee")
     upcoming = list(qs.filter(status=BookingStatus.CONFIRMED, end__gt=now).order_by("start")[:100])
     days = {}
     for booking in upcoming:
-        days.setdefault(timezone.localtime(booking.start).date(), []).append(booking)
+        days.setdefault(booking.start.astimezone(zone).date(), []).append(booking)
     to_mark = list(
         qs.filter(
             status=BookingStatus.CONFIRMED, start__lte=now, start__gte=now - timedelta(days=30)
@@ -45,7 +47,12 @@ def agenda(request):
     return render(
         request,
         "mentorship/agenda.html",
-        {"days": sorted(days.items()), "to_mark": to_mark, "tab": "agenda"},
+        {
+            "days": sorted(days.items()),
+            "to_mark": to_mark,
+            "zone": request.mentor_profile.time_zone,
+            "tab": "agenda",
+        },
     )
 
 
@@ -72,7 +79,7 @@ def availability(request):
     )
     override_form = OverrideForm(request.POST if action == "override" else None, prefix="override")
     if action == "settings" and settings_form.is_valid():
-        settings_form.save()
+        schedule_services.update_settings(profile, **settings_form.settings())
         messages.success(request, _("Booking settings saved."))
         return redirect("mentorship:availability")
     if action == "rules" and rules.is_valid():

@@ -1,6 +1,7 @@
 """Program staff: utilisation report and mentee assignments (permission-checked)."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,29 +10,84 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.exports import csv_response
 from mentorship import reports, services
 from mentorship.forms import AssignmentForm, PeriodForm
 from mentorship.models import MentorAssignment
 from mentorship.services import AssignmentError
 from mentorship.views.common import staff_required
 
+REPORT_DAYS = 30
+
+
+def _report_period(request):
+    """The period form and the period to show: the last 30 days unless valid dates say else."""
+    today = timezone.localdate()
+    default = {"start": today - timedelta(days=REPORT_DAYS - 1), "end": today}
+    form = PeriodForm(request.GET or None, initial=default)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    return form, period
+
 
 @staff_required
 def report(request):
     """Booked against offered hours, attendance and cancellations per mentor."""
-    today = timezone.localdate()
-    default = {"start": today - timedelta(days=27), "end": today}
-    form = PeriodForm(request.GET or None, initial=default)
-    period = default
-    if form.is_bound and form.is_valid():
-        period = form.cleaned_data
+    form, period = _report_period(request)
     rows, totals = reports.utilisation(period["start"], period["end"])
+    csv_query = urlencode({"start": period["start"].isoformat(), "end": period["end"].isoformat()})
     return render(
         request,
         "mentorship/staff/report.html",
-        {"form": form, "rows": rows, "totals": totals, "period": period, "tab": "staff"},
-        status=400 if form.is_bound and form.errors else 200,
+        {
+            "form": form,
+            "rows": rows,
+            "totals": totals,
+            "period": period,
+            "csv_query": csv_query,
+            "tab": "staff",
+        },
     )
+
+
+def _hours(minutes):
+    hours = minutes / 60
+    return int(hours) if hours.is_integer() else round(hours, 1)
+
+
+@staff_required
+def report_csv(request):
+    """The mentoring report of the period as a CSV download."""
+    _form, period = _report_period(request)
+    rows, _totals = reports.utilisation(period["start"], period["end"])
+    header = [
+        _("Mentor"),
+        _("Offered h"),
+        _("Booked h"),
+        _("Utilisation"),
+        _("Sessions"),
+        _("Attended"),
+        _("No-shows"),
+        _("Cancelled by mentee"),
+        _("Cancelled by mentor"),
+        _("Cancelled otherwise"),
+    ]
+    lines = (
+        [
+            str(row["profile"].user),
+            _hours(row["offered_minutes"]),
+            _hours(row["booked_minutes"]),
+            row["utilisation"],
+            row["sessions"],
+            row["attended"],
+            row["no_show"],
+            row["cancelled_by_mentee"],
+            row["cancelled_by_mentor"],
+            row["cancelled_other"],
+        ]
+        for row in rows
+    )
+    filename = f"mentoring-{period['start']:%Y%m%d}-{period['end']:%Y%m%d}.csv"
+    return csv_response(filename, header, lines)
 
 
 @staff_required

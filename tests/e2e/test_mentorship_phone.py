@@ -96,3 +96,54 @@ def test_book_a_mentor_then_notes_and_action_items_on_a_phone(
     phone.get_by_role("button", name="保存进展").click()
     assert phone.get_by_text("进展已保存。").is_visible()
     phone.screenshot(path=artifacts_dir / "08-progress.png", full_page=True)
+
+
+# Text that overflows its box, and time fields too narrow for "下午 05:00" and their
+# clock button (a time field's own text does not show in scrollWidth).
+CUT_TIMES = """
+() => [...document.querySelectorAll(
+    "input[type=time], input[type=date], select, .mm-slot, .mm-session__when, .mm-day"
+  )].filter(e => e.offsetParent !== null && (
+      e.scrollWidth > e.clientWidth + 1 || (e.type === "time" && e.clientWidth < 140)))
+   .map(e => (e.name || e.className) + ": " + (e.value || e.textContent.trim()))
+"""
+
+
+def test_times_are_never_cut_on_a_phone_in_another_zone(
+    transactional_db, phone, live_server, artifacts_dir
+):
+    from datetime import UTC, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from tests.mentorship.factories import make_booking
+
+    # A mentor in Berlin whose account says Shanghai, and a mentee in Shanghai.
+    profile = open_mentor(zone="Europe/Berlin", days=range(7), hours=("09:00", "17:00"))
+    profile.user.display_name = "王晓红老师"
+    profile.user.save()
+    mentee = shopkeeper(user__display_name="陈丽娟")
+    berlin = ZoneInfo("Europe/Berlin")
+    day = timezone.now().astimezone(berlin).date() + timedelta(days=1)
+    start = datetime.combine(day, time(23, 30), tzinfo=berlin).astimezone(UTC)
+    make_booking(profile, mentee, start=start, minutes=30)
+
+    sign_in(phone, live_server, profile.user)
+    for number, path in enumerate(["/mentorship/agenda/", "/mentorship/availability/"]):
+        phone.goto(path)
+        phone.screenshot(path=artifacts_dir / f"{number:02}-mentor.png", full_page=True)
+        if "agenda" in path:
+            assert phone.get_by_text("23:30–00:00").first.is_visible()
+        assert phone.evaluate(CUT_TIMES) == [], path
+        assert no_horizontal_scroll(phone), path
+
+    sign_in(phone, live_server, mentee)
+    phone.goto(f"/mentorship/mentors/{profile.pk}/?minutes=60")
+    phone.screenshot(path=artifacts_dir / "10-picker.png", full_page=True)
+    assert phone.evaluate(CUT_TIMES) == []
+    assert no_horizontal_scroll(phone)
+    phone.locator("a.mm-slot").first.click()
+    phone.screenshot(path=artifacts_dir / "11-book.png", full_page=True)
+    assert phone.evaluate(CUT_TIMES) == []
+    assert no_horizontal_scroll(phone)

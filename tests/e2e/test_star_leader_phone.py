@@ -86,7 +86,7 @@ def test_apply_admit_confirm_check_in_and_book_guidance_on_a_phone(
     sign_in(phone, live_server, officer)
     phone.goto(f"/mentorship/star-leader/staff/cohorts/{cohort.pk}/")
     assert no_horizontal_scroll(phone)
-    phone.get_by_role("button", name="录取 陈丽娟").click()
+    phone.get_by_role("button", name="录取 陈丽娟", exact=True).click()
     assert phone.get_by_text("陈丽娟：已录取。已通知报名人。").is_visible()
     phone.screenshot(path=artifacts_dir / "03-dashboard.png", full_page=True)
 

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import factory
+from django.utils import timezone
 
 from academy.models import MentorKind
 from mentorship.models import (
@@ -60,7 +61,7 @@ def open_mentor(
 def make_booking(profile, mentee=None, start=None, minutes=60, status="confirmed", **extra):
     """A booking written directly (for history and fixtures), buffers from the schedule."""
     mentee = mentee or shopkeeper()
-    start = start or utc(2026, 12, 2, 2, 0)
+    start = start or timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     end = start + timedelta(minutes=minutes)
     sched = profile.schedule
     fields = {

@@ -22,6 +22,14 @@ from tests.mentorship.factories import AssignmentFactory, make_booking, open_men
 pytestmark = pytest.mark.django_db
 
 NOW = utc(2026, 12, 1, 0, 0)  # Tuesday 08:00 in Shanghai
+
+
+@pytest.fixture(autouse=True)
+def _at_now(time_machine):
+    """These tests use fixed dates: travel there first, so model defaults agree with NOW."""
+    time_machine.move_to(NOW, tick=False)
+
+
 WED_9 = utc(2026, 12, 2, 1, 0)  # Wednesday 09:00 in Shanghai
 
 

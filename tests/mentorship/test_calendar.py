@@ -15,6 +15,12 @@ NOW = utc(2026, 12, 1, 0, 0)
 START = utc(2026, 12, 3, 1, 0)
 
 
+@pytest.fixture(autouse=True)
+def _at_now(time_machine):
+    """These tests use fixed dates: travel there first, so model defaults agree with NOW."""
+    time_machine.move_to(NOW, tick=False)
+
+
 def events(content):
     calendar = Calendar.from_ical(content)
     return [c for c in calendar.walk() if c.name == "VEVENT"]

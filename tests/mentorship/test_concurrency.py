@@ -25,6 +25,14 @@ from tests.mentorship.factories import open_mentor, utc
 pytestmark = pytest.mark.postgres
 
 NOW = utc(2026, 12, 1, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def _at_now(time_machine):
+    """These tests use fixed dates: travel there first, so model defaults agree with NOW."""
+    time_machine.move_to(NOW, tick=False)
+
+
 WED_10 = utc(2026, 12, 2, 2, 0)  # Wednesday 10:00 in Shanghai
 
 

@@ -1,6 +1,9 @@
 """Messages and their digest, the staff report and assignments, the demo, query budgets."""
 
-from datetime import date, timedelta
+import csv
+import io
+import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +16,7 @@ from mentorship import services, tasks
 from mentorship.errors import MentorshipError
 from mentorship.models import Booking, Goal, MentorAssignment, Message, Thread
 from tests.academy.factories import shopkeeper, staff
+from tests.forms import submit
 from tests.mentorship.factories import make_booking, open_mentor, utc
 
 pytestmark = pytest.mark.django_db
@@ -94,9 +98,13 @@ def test_empty_and_too_long_messages_are_refused(client):
 # --- program staff -----------------------------------------------------------------
 
 
-def test_the_report_counts_offered_and_booked_hours_no_shows_and_cancellations(client):
+REPORT_FORM = "form.mm-filters"
+
+
+def report_week(time_machine):
+    """A mentor's week with one of each outcome, seen from the Friday after it."""
+    time_machine.move_to(utc(2026, 12, 4, 2, 0), tick=False)
     profile = open_mentor(days=range(5), hours=("09:00", "12:00"))  # 15 h a week
-    first_day = date(2026, 11, 30)  # Monday
     make_booking(profile, start=utc(2026, 11, 30, 1, 0), status="attended")
     make_booking(profile, start=utc(2026, 12, 1, 1, 0), status="no_show")
     mentee = shopkeeper()
@@ -104,10 +112,41 @@ def test_the_report_counts_offered_and_booked_hours_no_shows_and_cancellations(c
         profile, mentee, start=utc(2026, 12, 2, 1, 0), status="cancelled", cancelled_by=mentee
     )
     make_booking(profile, start=utc(2026, 12, 3, 1, 0), minutes=30)
+    return profile
+
+
+def test_the_report_opens_on_the_last_30_days_in_the_staff_members_zone(client, time_machine):
+    # 20:00 UTC on 6 December is already 7 December in Shanghai.
+    time_machine.move_to(utc(2026, 12, 6, 20, 0), tick=False)
+    client.force_login(staff(roles.PROGRAM_STAFF, time_zone="Asia/Shanghai"))
+    page = client.get(reverse("mentorship:staff")).content.decode()
+    assert 'name="start" value="2026-11-08"' in page
+    assert 'name="end" value="2026-12-07"' in page
+    response = submit(client, reverse("mentorship:staff"), form=REPORT_FORM)
+    assert response.status_code == 200
+    assert "2026-11-08 至 2026-12-07" in response.content.decode()
+
+
+def test_the_report_shown_with_its_dates_cleared_uses_the_default_period(client, time_machine):
+    time_machine.move_to(utc(2026, 12, 7, 2, 0), tick=False)
     client.force_login(staff(roles.PROGRAM_STAFF))
-    response = client.get(
+    response = submit(
+        client, reverse("mentorship:staff"), {"start": "", "end": ""}, form=REPORT_FORM
+    )
+    assert response.status_code == 200
+    assert "2026-11-08 至 2026-12-07" in response.content.decode()
+
+
+def test_the_report_counts_offered_and_booked_hours_no_shows_and_cancellations(
+    client, time_machine
+):
+    profile = report_week(time_machine)
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    response = submit(
+        client,
         reverse("mentorship:staff"),
-        {"start": first_day.isoformat(), "end": (first_day + timedelta(days=6)).isoformat()},
+        {"start": "2026-11-30", "end": "2026-12-06"},
+        form=REPORT_FORM,
     )
     assert response.status_code == 200
     row = next(r for r in response.context["rows"] if r["profile"] == profile)
@@ -115,14 +154,44 @@ def test_the_report_counts_offered_and_booked_hours_no_shows_and_cancellations(c
     assert row["booked_minutes"] == 150
     assert row["utilisation"] == 17
     assert (row["attended"], row["no_show"], row["cancelled_by_mentee"]) == (1, 1, 1)
-    assert "利用率" in response.content.decode()
+    page = response.content.decode()
+    assert "利用率" in page and "2026-11-30 至 2026-12-06" in page
 
 
-def test_a_bad_report_period_is_a_form_error(client):
+def test_the_report_downloads_as_csv_for_the_period_shown(client, time_machine):
+    profile = report_week(time_machine)
     client.force_login(staff(roles.PROGRAM_STAFF))
-    response = client.get(reverse("mentorship:staff"), {"start": "2026-12-10", "end": "2026-12-01"})
-    assert response.status_code == 400
-    assert "结束日期不能早于开始日期" in response.content.decode()
+    response = submit(
+        client,
+        reverse("mentorship:staff"),
+        {"start": "2026-11-30", "end": "2026-12-06"},
+        form=REPORT_FORM,
+    )
+    link = re.search(r'href="([^"]*report\.csv[^"]*)"', response.content.decode())
+    assert link, "no CSV link on the report"
+    download = client.get(link.group(1).replace("&amp;", "&"))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][0] == "导师"
+    mentor_row = next(r for r in rows if r[0] == str(profile.user))
+    # offered h, booked h, utilisation %, sessions, attended, no-shows, cancelled x3
+    assert mentor_row[1:] == ["15", "2.5", "17", "3", "1", "1", "1", "0", "0"]
+
+
+def test_a_bad_report_period_is_a_form_error(client, time_machine):
+    time_machine.move_to(utc(2026, 12, 7, 2, 0), tick=False)
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    response = submit(
+        client,
+        reverse("mentorship:staff"),
+        {"start": "2026-12-10", "end": "2026-12-01"},
+        form=REPORT_FORM,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "结束日期不能早于开始日期" in page
+    assert "2026-11-08 至 2026-12-07" in page  # the default period meanwhile
 
 
 def test_staff_assign_a_mentee_within_capacity_and_end_the_assignment(client):

@@ -19,16 +19,22 @@ NOW = utc(2026, 12, 1, 0, 0)
 START = utc(2026, 12, 3, 1, 0)  # Thursday 09:00 in Shanghai
 
 
+@pytest.fixture(autouse=True)
+def _at_now(time_machine):
+    """These tests use fixed dates: travel there first, so model defaults agree with NOW."""
+    time_machine.move_to(NOW, tick=False)
+
+
 def reminder_notices():
     return Notification.objects.filter(key__startswith="mentorship:reminder:")
 
 
-def test_running_the_task_twice_sends_each_reminder_once(monkeypatch):
+def test_running_the_task_twice_sends_each_reminder_once(time_machine):
     profile = open_mentor()
     mentee = shopkeeper()
     services.book_session(mentee, profile, START, 60, now=NOW)
     day_before = START - timedelta(hours=24)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: day_before)
+    time_machine.move_to(day_before, tick=False)
     assert tasks.send_due_reminders() == 2  # the 24-hour reminder, to both sides
     assert tasks.send_due_reminders() == 0
     assert reminder_notices().count() == 2
@@ -36,7 +42,7 @@ def test_running_the_task_twice_sends_each_reminder_once(monkeypatch):
     sent = [m for m in mail.outbox if "提醒" in m.subject]
     assert sorted(m.to[0] for m in sent) == sorted([mentee.email, profile.user.email])
     # An hour before: the 1-hour reminder, once.
-    monkeypatch.setattr("django.utils.timezone.now", lambda: START - timedelta(minutes=59))
+    time_machine.move_to(START - timedelta(minutes=59), tick=False)
     assert tasks.send_due_reminders() == 2
     assert tasks.send_due_reminders() == 0
     assert reminder_notices().count() == 4
@@ -69,6 +75,26 @@ def test_a_rescheduled_session_never_gets_the_old_reminder():
     assert "2026-12-05" in body
 
 
+def test_a_session_moved_after_its_reminder_is_reminded_again_at_the_new_time(time_machine):
+    profile = open_mentor()
+    mentee = shopkeeper()
+    booking = services.book_session(mentee, profile, START, 60, now=NOW)
+    time_machine.move_to(START - timedelta(hours=24), tick=False)
+    assert reminders.send_due() == 2  # the 24-hour reminders of the first time
+    new_start = START + timedelta(days=2)
+    services.reschedule_booking(booking, mentee, new_start, 60)
+    time_machine.move_to(new_start - timedelta(hours=24), tick=False)
+    assert reminders.send_due() == 2
+    # Both sides got a second notice, announcing the new time.
+    for user in (mentee, profile.user):
+        notices = list(reminder_notices().filter(user=user).order_by("id"))
+        assert len(notices) == 2
+        assert "2026-12-05" in notices[-1].body and "2026-12-03" in notices[0].body
+    academy_services.send_due_emails()
+    sent = [m for m in mail.outbox if "提醒" in m.subject and m.to == [mentee.email]]
+    assert len(sent) == 2
+
+
 def test_a_stale_row_is_skipped_even_if_it_was_not_cancelled():
     profile = open_mentor()
     mentee = shopkeeper()
@@ -95,9 +121,9 @@ def test_after_a_beat_outage_only_the_nearest_reminder_is_sent():
     services.book_session(shopkeeper(), profile, START, 60, now=NOW)
     # Beat was down for a day: both reminders are due now; only the 1-hour one is useful.
     assert reminders.send_due(now=START - timedelta(minutes=30)) == 2
-    assert set(reminder_notices().values_list("key", flat=True)) == {
-        k for k in reminder_notices().values_list("key", flat=True) if ":60:" in k
-    }
+    sent = Reminder.objects.filter(sent_at__isnull=False)
+    assert sorted(sent.values_list("minutes_before", flat=True)) == [60, 60]
+    assert reminder_notices().count() == 2
     assert reminders.send_due(now=START - timedelta(minutes=20)) == 0
 
 

@@ -19,6 +19,7 @@ from mentorship.models import (
     SessionNote,
 )
 from tests.academy.factories import shopkeeper
+from tests.forms import submit
 from tests.mentorship.factories import make_booking, open_mentor
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +184,9 @@ def test_the_mentor_writes_notes_and_action_items_that_become_goals(client):
     booking = make_booking(profile, mentee, start=timezone.now() - timedelta(hours=2))
     client.force_login(profile.user)
     url = reverse("mentorship:booking", args=[booking.pk])
-    assert "标记出勤" not in client.get(url).content.decode() or True
+    attendance = reverse("mentorship:attendance", args=[booking.pk])
+    # The session has started: its mentor is offered to mark attendance.
+    assert f'action="{attendance}"' in client.get(url).content.decode()
     client.post(
         reverse("mentorship:add_note", args=[booking.pk]),
         {"body": "她晚上才有空，私下记一下。", "visibility": "private"},
@@ -204,6 +207,7 @@ def test_the_mentor_writes_notes_and_action_items_that_become_goals(client):
 
     client.force_login(mentee)
     page = client.get(url).content.decode()
+    assert f'action="{attendance}"' not in page  # only the mentor marks it
     assert "总结：朋友圈三段式。" in page
     assert "她晚上才有空" not in page  # the mentor's private note
     assert "每周发 10 条买家秀" in page
@@ -274,80 +278,143 @@ def test_the_dashboard_shows_upcoming_sessions_goals_and_unread_messages(
 # --- the availability editor -------------------------------------------------------
 
 
-def rules_post(*rows, **extra):
-    data = {
-        "action": "rules",
-        "rules-TOTAL_FORMS": str(len(rows)),
-        "rules-INITIAL_FORMS": "0",
-        "rules-MIN_NUM_FORMS": "0",
-        "rules-MAX_NUM_FORMS": "1000",
-    }
-    for index, (day, start, end) in enumerate(rows):
-        data[f"rules-{index}-weekday"] = str(day)
-        data[f"rules-{index}-start_time"] = start
-        data[f"rules-{index}-end_time"] = end
-    data.update(extra)
-    return data
+HOURS_FORM = "form:has(input[name=action][value=rules])"
+
+
+def saved_hours():
+    return list(AvailabilityRule.objects.values_list("weekday", "start_time", "end_time"))
+
+
+def six_ranges_mentor():
+    """A mentor open 09:00-17:00 Monday to Saturday: six weekly ranges."""
+    profile = open_mentor(days=range(6))
+    assert len(saved_hours()) == 6
+    return profile
+
+
+def save_hours(client, changes=None):
+    return submit(client, reverse("mentorship:availability"), changes, form=HOURS_FORM)
+
+
+def test_saving_the_weekly_hours_unchanged_keeps_them_all(client):
+    profile = six_ranges_mentor()
+    client.force_login(profile.user)
+    before = saved_hours()
+    response = save_hours(client)
+    assert response.status_code == 302
+    assert saved_hours() == before
+    page = client.get(response["Location"]).content.decode()
+    assert "每周时段已保存" in page
+
+
+def test_a_range_added_in_a_blank_row_joins_the_others(client):
+    profile = six_ranges_mentor()
+    client.force_login(profile.user)
+    response = save_hours(
+        client, {"rules-6-weekday": "6", "rules-6-start_time": "19:30", "rules-6-end_time": "21:00"}
+    )
+    assert response.status_code == 302
+    hours = saved_hours()
+    assert len(hours) == 7
+    assert (6, time(19, 30), time(21)) in hours
+
+
+def test_ticking_remove_on_a_blank_row_loses_nothing(client):
+    profile = six_ranges_mentor()
+    client.force_login(profile.user)
+    before = saved_hours()
+    assert save_hours(client, {"rules-7-DELETE": True}).status_code == 302
+    assert saved_hours() == before
+    response = save_hours(
+        client,
+        {
+            "rules-6-weekday": "6",
+            "rules-6-start_time": "10:00",
+            "rules-6-end_time": "12:00",
+            "rules-7-DELETE": True,
+        },
+    )
+    assert response.status_code == 302
+    assert saved_hours() == sorted([*before, (6, time(10), time(12))])
+
+
+def test_removing_one_range_keeps_the_other_five(client):
+    profile = six_ranges_mentor()
+    client.force_login(profile.user)
+    before = saved_hours()
+    response = save_hours(client, {"rules-2-DELETE": True})
+    assert response.status_code == 302
+    assert saved_hours() == [row for row in before if row[0] != 2]
+
+
+def test_a_mentor_without_hours_saves_the_empty_form(client):
+    profile = open_mentor(days=[])
+    client.force_login(profile.user)
+    page = client.get(reverse("mentorship:availability")).content.decode()
+    assert 'name="rules-0-weekday"' in page
+    response = save_hours(client)
+    assert response.status_code == 302
+    assert saved_hours() == []
 
 
 def test_the_mentor_saves_weekly_hours(client):
     profile = open_mentor(days=[])
     client.force_login(profile.user)
-    response = client.post(
-        reverse("mentorship:availability"),
-        rules_post((0, "09:00", "12:00"), (0, "14:00", "17:00"), (2, "19:30", "21:00")),
+    response = save_hours(
+        client,
+        {
+            "rules-0-weekday": "0",
+            "rules-0-start_time": "14:00",
+            "rules-0-end_time": "17:00",
+            "rules-1-weekday": "0",
+            "rules-1-start_time": "09:00",
+            "rules-1-end_time": "12:00",
+        },
     )
     assert response.status_code == 302
-    assert list(AvailabilityRule.objects.values_list("weekday", "start_time", "end_time")) == [
-        (0, time(9), time(12)),
-        (0, time(14), time(17)),
-        (2, time(19, 30), time(21)),
-    ]
+    assert saved_hours() == [(0, time(9), time(12)), (0, time(14), time(17))]
+    page = client.get(reverse("mentorship:availability")).content.decode()
+    # Her two ranges, and two blank rows again for more.
+    assert 'name="rules-3-weekday"' in page and 'name="rules-4-weekday"' not in page
+
+
+def new_row(day, start, end):
+    return {"rules-6-weekday": day, "rules-6-start_time": start, "rules-6-end_time": end}
 
 
 @pytest.mark.parametrize(
-    ("rows", "message"),
+    ("changes", "message"),
     [
-        (((0, "12:00", "09:00"),), "结束时间必须晚于开始时间"),
-        (((1, "09:00", "12:00"), (1, "11:00", "13:00")), "时段有重叠"),
-        (((1, "09:00", "25:00"),), "输入一个有效的时间"),
+        (new_row("1", "12:00", "09:00"), "结束时间必须晚于开始时间"),
+        (new_row("1", "11:00", "13:00"), "时段有重叠"),
+        (new_row("1", "09:00", "25:00"), "输入一个有效的时间"),
+        (new_row("", "18:00", "19:00"), "请选择星期几"),
+        (new_row("1", "18:00", ""), "必需字段"),
+        ({"rules-0-end_time": "08:00"}, "结束时间必须晚于开始时间"),
     ],
 )
-def test_bad_weekly_hours_are_form_errors_and_nothing_changes(client, rows, message):
-    profile = open_mentor(days=[4])
+def test_bad_weekly_hours_are_form_errors_and_nothing_changes(client, changes, message):
+    profile = six_ranges_mentor()
     client.force_login(profile.user)
-    response = client.post(reverse("mentorship:availability"), rules_post(*rows))
+    before = saved_hours()
+    response = save_hours(client, changes)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert list(AvailabilityRule.objects.values_list("weekday", flat=True)) == [4]
+    assert saved_hours() == before
 
 
-def settings_post(**overrides):
-    data = {
-        "action": "settings",
-        "time_zone": "Asia/Shanghai",
-        "session_lengths": ["30", "60"],
-        "slot_interval": "30",
-        "notice_hours": "12",
-        "buffer_before": "0",
-        "buffer_after": "10",
-        "horizon_days": "30",
-        "daily_limit": "6",
-        "weekly_limit_per_mentee": "2",
-        "cutoff_hours": "6",
-        "meeting_method": "wechat_video",
-        "wechat_id": "wang_88",
-    }
-    data.update(overrides)
-    return data
+SETTINGS_FORM = "form:has(input[name=action][value=settings])"
+OVERRIDE_FORM = "form:has(input[name=action][value=override])"
 
 
 def test_the_mentor_saves_booking_settings_and_time_zone(client):
     profile = open_mentor()
     client.force_login(profile.user)
-    response = client.post(
+    response = submit(
+        client,
         reverse("mentorship:availability"),
-        settings_post(time_zone="Europe/Berlin", session_lengths=["45"], notice_hours="24"),
+        {"time_zone": "Europe/Berlin", "session_lengths": ["45"], "notice_hours": "24"},
+        form=SETTINGS_FORM,
     )
     assert response.status_code == 302
     profile.refresh_from_db()
@@ -355,55 +422,56 @@ def test_the_mentor_saves_booking_settings_and_time_zone(client):
     assert profile.time_zone == "Europe/Berlin"
     assert profile.schedule.session_lengths == [45]
     assert profile.schedule.minimum_notice == 24 * 60
+    assert profile.schedule.wechat_id == "mentor_wechat_88"  # untouched fields stay
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("changes", "message"),
     [
         ({"time_zone": "Mars/Olympus_Mons"}, "未知的时区：Mars/Olympus_Mons"),
-        ({"session_lengths": []}, "请至少选择一种辅导时长"),
+        ({"session_lengths": None}, "请至少选择一种辅导时长"),
         ({"wechat_id": ""}, "请填写你的微信号"),
         ({"meeting_method": "online", "meeting_link": ""}, "请填写会议链接"),
         ({"buffer_after": "500"}, "不超过 120"),
         ({"horizon_days": "0"}, "1 到 180"),
-        ({"notice_hours": "-1"}, "0"),
+        ({"notice_hours": "-1"}, "大于或等于0"),
     ],
 )
-def test_bad_booking_settings_are_form_errors(client, overrides, message):
+def test_bad_booking_settings_are_form_errors(client, changes, message):
     profile = open_mentor()
     client.force_login(profile.user)
-    response = client.post(reverse("mentorship:availability"), settings_post(**overrides))
+    response = submit(client, reverse("mentorship:availability"), changes, form=SETTINGS_FORM)
     assert response.status_code == 400
     assert message in response.content.decode()
     profile.refresh_from_db()
+    profile.schedule.refresh_from_db()
     assert profile.time_zone == "Asia/Shanghai"
+    assert profile.schedule.wechat_id == "mentor_wechat_88"
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
+        ({"kind": "off", "first_day": 10, "last_day": 1}, "结束日期不能早于开始日期"),
         (
-            {"kind": "off", "first_day": "2026-12-10", "last_day": "2026-12-01"},
-            "结束日期不能早于开始日期",
-        ),
-        (
-            {
-                "kind": "extra",
-                "first_day": "2026-12-10",
-                "start_time": "20:00",
-                "end_time": "19:00",
-            },
+            {"kind": "extra", "first_day": 10, "start_time": "20:00", "end_time": "19:00"},
             "结束时间必须晚于开始时间",
         ),
-        ({"kind": "extra", "first_day": "2026-12-10"}, "加开时段需要填写开始和结束时间"),
-        ({"kind": "off", "first_day": "2026-12-10", "start_time": "10:00"}, "请同时填写两个时间"),
+        ({"kind": "extra", "first_day": 10}, "加开时段需要填写开始和结束时间"),
+        ({"kind": "off", "first_day": 10, "start_time": "10:00"}, "请同时填写两个时间"),
     ],
 )
 def test_bad_overrides_are_form_errors(client, data, message):
     profile = open_mentor()
     client.force_login(profile.user)
-    payload = {"action": "override", **{f"override-{k}": v for k, v in data.items()}}
-    response = client.post(reverse("mentorship:availability"), payload)
+    today = timezone.now().astimezone(profile.zone).date()
+    changes = {
+        f"override-{name}": (today + timedelta(days=value)).isoformat()
+        if isinstance(value, int)
+        else value
+        for name, value in data.items()
+    }
+    response = submit(client, reverse("mentorship:availability"), changes, form=OVERRIDE_FORM)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not AvailabilityOverride.objects.exists()
@@ -413,14 +481,15 @@ def test_a_holiday_override_removes_those_days_from_the_picker(client):
     profile = open_mentor(days=range(7), hours=("09:00", "10:00"))
     day = (timezone.now() + timedelta(days=3)).astimezone(profile.zone).date()
     client.force_login(profile.user)
-    client.post(
+    submit(
+        client,
         reverse("mentorship:availability"),
         {
-            "action": "override",
             "override-kind": "off",
             "override-first_day": day.isoformat(),
             "override-note": "国庆假期",
         },
+        form=OVERRIDE_FORM,
     )
     assert AvailabilityOverride.objects.get().last_day == day
     client.force_login(shopkeeper())

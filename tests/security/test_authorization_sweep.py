@@ -239,6 +239,7 @@ SPECS = {
     "mentorship:mentees": (lambda x: [], only({MENTOR, ASSIGNED}), None),
     "mentorship:mentee": (lambda x: [x.owner.pk], only({ASSIGNED, STAFF}), None),
     "mentorship:staff": (lambda x: [], only({STAFF}), None),
+    "mentorship:staff_csv": (lambda x: [], only({STAFF}), None),
     "mentorship:staff_assignments": (
         lambda x: [],
         only({STAFF}),
@@ -253,7 +254,7 @@ SPECS = {
     "mentorship:starleader:home": (lambda x: [], signed_in(OK), None),
     "mentorship:starleader:apply": (
         lambda x: [x.cohort.pk],
-        signed_in(OK),
+        {**signed_in(OK), OWNER: REDIRECT},  # she applied already: to her application
         # The owner applied already, non-shopkeepers are not eligible: 400, nothing saved.
         [ANON, OWNER, MENTOR, ASSIGNED, EDITOR, STAFF],
         STAR_LEADER_ANSWERS,
@@ -305,7 +306,7 @@ SPECS = {
     ),
     "mentorship:starleader:graduate_all": (
         lambda x: [x.cohort.pk],
-        {**signed_in(DENIED), STAFF: NO_GET},
+        only({STAFF}),
         [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR],
     ),
     "mentorship:starleader:decide": (

@@ -30,6 +30,14 @@ pytestmark = pytest.mark.django_db
 
 # Tuesday 23 March 2027, 09:00 UTC; Berlin moves its clocks on Sunday 28 March.
 NOW = datetime(2027, 3, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _at_now(time_machine):
+    """These tests use fixed dates: travel there first, so model defaults agree with NOW."""
+    time_machine.move_to(NOW, tick=False)
+
+
 LENGTHS = (30, 45, 60)
 HOURS = [(time(h), time(h + span)) for h in (7, 9, 13, 17) for span in (1, 2, 3)]
 

@@ -161,6 +161,31 @@ def test_a_freed_seat_goes_to_the_next_on_the_waitlist(officer, django_capture_o
     assert "录取" in notice.title or "admitted" in notice.title
 
 
+def test_several_freed_seats_go_to_as_many_on_the_waitlist_in_order(officer):
+    cohort = CohortFactory(capacity=4)
+    seated = [apply(cohort) for _ in range(4)]
+    for application in seated:
+        services.admit(application, officer)
+    waiting = [apply(cohort) for _ in range(5)]
+    for application in waiting:
+        services.put_on_waitlist(application, officer)
+    # Three seats free up before the promotion task runs (it waits for the commit).
+    for application in seated[:3]:
+        services.withdraw(application, application.applicant, reason="家里有事")
+    promoted = services.promote_waitlist(cohort)
+    assert [a.pk for a in promoted] == [a.pk for a in waiting[:3]]
+    now = statuses(cohort)
+    assert [now[a.applicant_id] for a in waiting] == [
+        "admitted",
+        "admitted",
+        "admitted",
+        "waitlisted",
+        "waitlisted",
+    ]
+    # Every seat is taken now: another run offers nothing.
+    assert services.promote_waitlist(cohort) == []
+
+
 def test_an_offer_not_confirmed_in_time_expires_and_the_seat_moves_on(officer):
     cohort = CohortFactory(capacity=1, offer_hours=1)
     first, second = apply(cohort), apply(cohort)

@@ -16,6 +16,7 @@ from mentorship.models import Booking, MentorAssignment
 from mentorship.starleader import services
 from mentorship.starleader.models import Application, Attendance, Cohort
 from tests.academy.factories import staff
+from tests.forms import submit
 from tests.mentorship.factories import open_mentor
 from tests.mentorship.starleader.factories import (
     ANSWERS,
@@ -37,6 +38,21 @@ def url(name, *args):
 
 def text(response):
     return response.content.decode()
+
+
+APPLY_FORM = "form:has(textarea[name=situation])"
+
+
+def with_plan(application):
+    services.save_action_plan(
+        application,
+        application.applicant,
+        diagnosis="团队不稳定",
+        targets="月销 5 万",
+        steps="每周两次新人培训",
+        submit=True,
+    )
+    return application
 
 
 @pytest.fixture
@@ -142,12 +158,16 @@ def test_apply_page_explains_why_not_and_saves_nothing(client):
     assert not Application.objects.exists()
 
 
-def test_applying_twice_on_the_page_shows_a_message(client):
+def test_applying_twice_is_refused_and_nothing_saved(client):
     cohort = CohortFactory()
     user = applicant()
-    apply(cohort, user)
     client.force_login(user)
-    response = client.post(url("apply", cohort.pk), ANSWERS)
+    form_page = client.get(url("apply", cohort.pk))
+    apply(cohort, user)  # sent from another tab meanwhile
+    from tests.forms import form_fields, rendered_form
+
+    data = {**dict(form_fields(rendered_form(text(form_page), APPLY_FORM))), **ANSWERS}
+    response = client.post(url("apply", cohort.pk), data)
     assert response.status_code == 400
     assert "已经报名" in text(response)
     assert Application.objects.count() == 1
@@ -272,3 +292,114 @@ def test_cohort_page_shows_the_facts_and_whether_the_visitor_may_apply(client, h
     assert url("apply", cohort.pk) in text(client.get(page.url))
     home = text(client.get("/"))
     assert "聚星领导者计划第36期 · 成都" in home
+
+
+def test_class_attendance_counts_only_the_members_ticked_present(client, officer):
+    cohort = CohortFactory(capacity=10)
+    session = add_session(cohort)
+    members = [member(cohort, officer) for _ in range(8)]
+    client.force_login(officer)
+    page = url("session", session.pk)
+    form = "form:has(input[name=action][value=attendance])"
+    ticked = [str(m.pk) for m in members[:6]]
+    response = submit(client, page, {"present": ticked}, form=form)
+    assert response.status_code == 302
+    text_now = text(client.get(page))
+    assert "出勤：6 / 8" in text_now
+    assert Attendance.objects.filter(session=session).count() == 6
+    # Unticking two keeps the other four; the dashboard says the same.
+    submit(client, page, {"present": ticked[:4]}, form=form)
+    assert "出勤：4 / 8" in text(client.get(page))
+    assert "<td>4 / 8</td>" in text(client.get(url("dashboard", cohort.pk)))
+    # A member who was present and then withdrew counts no more.
+    services.withdraw(members[0], officer, reason="家里有事")
+    assert "出勤：3 / 7" in text(client.get(page))
+    assert "<td>3 / 7</td>" in text(client.get(url("dashboard", cohort.pk)))
+
+
+def test_after_applying_she_sees_her_status_instead_of_the_apply_button(client):
+    cohort = CohortFactory(number=41)
+    user = applicant()
+    client.force_login(user)
+    assert url("apply", cohort.pk) in text(client.get(url("home")))
+    response = submit(
+        client, url("apply", cohort.pk), {**ANSWERS, "team_size": "12"}, form=APPLY_FORM
+    )
+    assert response.status_code == 302
+    application = Application.objects.get(applicant=user)
+
+    home = text(client.get(url("home")))
+    assert url("apply", cohort.pk) not in home
+    assert "你的报名：" in home and "已报名" in home
+    assert url("application", application.pk) in home
+    # 我的学习 shows it too.
+    dashboard = text(client.get("/me/"))
+    assert "第41期" in dashboard and "已报名" in dashboard
+    assert url("application", application.pk) in dashboard
+    # Opening the form again leads to her application, before she types anything.
+    again = client.get(url("apply", cohort.pk))
+    assert again.status_code == 302
+    assert again["Location"] == url("application", application.pk)
+    assert "你已经报名了本期" in text(client.get(again["Location"]))
+
+
+def test_staff_reject_an_applicant_from_the_apply_list(client, officer):
+    cohort = CohortFactory()
+    application = apply(cohort, applicant(user__display_name="赵小燕"))
+    client.force_login(officer)
+    response = submit(
+        client,
+        url("dashboard", cohort.pk),
+        {"reason": "团队人数不足"},
+        form=f"form[action='{url('decide', application.pk)}']:has(input[value=reject])",
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "rejected"
+    assert application.events.filter(reason="团队人数不足").exists()
+    assert "赵小燕：未录取" in text(client.get(response["Location"]))
+
+
+def test_graduating_everyone_asks_first_and_names_who_will_graduate(client, officer):
+    cohort = CohortFactory(guidance_sessions_required=0, attendance_threshold=100)
+    session = add_session(cohort)
+    ready = with_plan(member(cohort, officer, applicant(user__display_name="钱多多")))
+    not_ready = with_plan(member(cohort, officer, applicant(user__display_name="孙不到")))
+    services.take_attendance(session, officer, [ready.pk])
+    other_session = add_session(cohort)
+    services.take_attendance(other_session, officer, [ready.pk, not_ready.pk])
+    client.force_login(officer)
+    dashboard = text(client.get(url("dashboard", cohort.pk)))
+    assert url("graduate_all", cohort.pk) in dashboard
+    # The first step only shows who would graduate; nothing changes yet.
+    page = client.get(url("graduate_all", cohort.pk))
+    assert page.status_code == 200
+    shown = text(page)
+    assert "钱多多" in shown and "孙不到" in shown
+    assert "将结业（1 人）" in shown
+    ready.refresh_from_db()
+    assert ready.status == "attending"
+    response = submit(client, url("graduate_all", cohort.pk), form="form.sl-graduate")
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    not_ready.refresh_from_db()
+    assert (ready.status, not_ready.status) == ("graduated", "attending")
+
+
+def test_graduating_everyone_graduates_only_those_confirmed_on_the_page(client, officer):
+    cohort = CohortFactory(guidance_sessions_required=0, attendance_threshold=100)
+    session = add_session(cohort)
+    first = with_plan(member(cohort, officer))
+    client.force_login(officer)
+    services.take_attendance(session, officer, [first.pk])
+    confirm_page = client.get(url("graduate_all", cohort.pk))
+    # Another member meets the rules after the page was shown: she was not confirmed.
+    late = with_plan(member(cohort, officer))
+    services.take_attendance(session, officer, [first.pk, late.pk])
+    from tests.forms import form_fields, rendered_form
+
+    data = form_fields(rendered_form(text(confirm_page), "form.sl-graduate"))
+    client.post(url("graduate_all", cohort.pk), dict(data))
+    first.refresh_from_db()
+    late.refresh_from_db()
+    assert (first.status, late.status) == ("graduated", "attending")
