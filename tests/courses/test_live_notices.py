@@ -99,7 +99,7 @@ def test_the_reminder_text_is_in_the_recipients_zone_and_language(live_index):
     zh = Notification.objects.get(user=beijing, key__contains=":reminder:1440:")
     en = Notification.objects.get(user=newyork, key__contains=":reminder:1440:")
     assert zh.title == "直播即将开始：社群裂变实战"
-    assert "20:00（Asia/Shanghai）" in zh.body and "24 小时后开始" in zh.body
+    assert "20:00（北京时间）" in zh.body and "24 小时后开始" in zh.body
     local = start.astimezone(newyork.zone).strftime("%H:%M")
     assert f"{local} (America/New_York)" in en.body and "in 24 hours" in en.body
 
@@ -185,8 +185,8 @@ def test_reminders_across_a_daylight_saving_change_show_each_local_time(live_ind
     body = {n.user_id: n.body for n in Notification.objects.filter(key__contains=":1440:")}
     # Sent while Berlin is still on winter time (03:00 there), it names the summer time.
     day, day_before = change.date(), change.date() - timedelta(days=1)
-    assert f"{day:%Y-%m-%d} 04:00 (Europe/Berlin)" in body[berlin.pk]
-    assert f"{day_before:%Y-%m-%d} 22:00 (America/New_York)" in body[newyork.pk]
+    assert f"{day:%Y-%m-%d} 04:00 (Berlin time)" in body[berlin.pk]
+    assert f"{day_before:%Y-%m-%d} 22:00 (New York time)" in body[newyork.pk]
 
 
 def test_the_periodic_task_sends_what_is_due(live_index, settings):
