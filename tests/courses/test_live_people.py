@@ -14,6 +14,7 @@ from courses.models import LiveQuestion, LiveQuestionVote, LiveReplayView
 from tests.academy.factories import shopkeeper, staff
 from tests.courses import files
 from tests.courses.factories import course, live_session
+from tests.forms import form_fields, rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +187,20 @@ def test_the_list_filters_by_topic_and_shows_replays(client, live_index, past):
     assert "社群早安打卡" in page and "朋友圈晒单" not in page
     page = client.get(live_index.url).content.decode()
     assert "爆款选品复盘" in page and "精彩回放" in page
+
+
+def test_the_list_filtered_by_tier_keeps_the_sessions_for_everyone(client, academy, live_index):
+    live_session(live_index, title="人人可听的直播")
+    live_session(live_index, title="中班的直播", tier=academy.intermediate)
+    live_session(live_index, title="高班的直播", tier=academy.advanced)
+    page = client.get(live_index.url).content.decode()
+    chosen = dict(form_fields(rendered_form(page, ".live-filter")))
+    chosen["tier"] = str(academy.intermediate.level)
+    response = client.get(live_index.url, chosen)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "人人可听的直播" in page and "中班的直播" in page
+    assert "高班的直播" not in page
 
 
 def test_the_mentor_sees_her_sessions_and_questions_by_votes(client, session, live_index):
