@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,6 +224,14 @@ def test_the_mentor_sees_her_sessions_and_questions_by_votes(client, session, li
     assert "3 人点赞" in page
     url = reverse("courses:live_mentor_session", args=[other.pk])
     assert client.get(url).status_code == 404
+
+
+def test_staff_on_a_session_page_are_led_back_to_their_report(client, session):
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    page = client.get(reverse("courses:live_mentor_session", args=[session.pk])).content.decode()
+    crumbs = [a["href"] for a in BeautifulSoup(page, "html.parser").select(".breadcrumbs a")]
+    assert crumbs == [reverse("courses:live_staff")]
+    assert client.get(crumbs[0]).status_code == 200
 
 
 def test_staff_see_attendance_and_export_it(client, live_index, django_assert_max_num_queries):
