@@ -93,7 +93,7 @@ def index_context(request, index):
     qs = sessions()
     if tier in {str(v) for v in TierLevel.values}:
         # Sessions for every shopkeeper stay in every tier's list.
-        qs = qs.filter(Q(tier__isnull=True) | Q(tier__tierpage__level=int(tier)))
+        qs = qs.filter(Q(tier__isnull=True) | Q(tier__level=int(tier)))
     else:
         tier = ""
     if topic in LiveTopic.values:

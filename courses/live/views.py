@@ -246,6 +246,7 @@ def mentor_session(request, session_id):
             "session": session,
             "questions": selectors.questions(session, include_hidden=True, limit=200),
             "is_staff": access.is_staff(request.user),
+            "own": own,
         },
     )
 

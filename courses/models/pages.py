@@ -169,6 +169,8 @@ class CoursePage(Page):
         index.SearchField("summary"),
         index.SearchField("search_text"),
         index.FilterField("required"),
+        # The admin's course listing filters a search by instructor.
+        index.FilterField("instructor"),
     ]
 
     content_panels = [

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def badge(page):
-    found = re.search(r'<span class="badge"[^>]*>(\d+)</span>', page)
+    found = re.search(r'<span class="badge"><span aria-hidden="true">(\d+)</span>', page)
     return int(found.group(1)) if found else 0
 
 

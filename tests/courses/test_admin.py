@@ -52,6 +52,7 @@ def test_editors_see_courses_with_enrolment_and_completion_counts(client, course
         ("tier={beginner}", "朋友圈分享", "社群运营"),
         ("tier={intermediate}", "社群运营", "朋友圈分享"),
         ("instructor={teacher}", "朋友圈分享", "社群运营"),
+        ("q=朋友圈&instructor={teacher}", "朋友圈分享", "社群运营"),
         ("status=draft", None, "朋友圈分享"),
         ("status=live", "社群运营", None),
     ],

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from courses.models import LiveQuestion, LiveQuestionVote, LiveReplayView
 from tests.academy.factories import shopkeeper, staff
 from tests.courses import files
 from tests.courses.factories import course, live_session
+from tests.forms import form_fields, rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +190,20 @@ def test_the_list_filters_by_topic_and_shows_replays(client, live_index, past):
     assert "爆款选品复盘" in page and "精彩回放" in page
 
 
+def test_the_list_filtered_by_tier_keeps_the_sessions_for_everyone(client, academy, live_index):
+    live_session(live_index, title="人人可听的直播")
+    live_session(live_index, title="中班的直播", tier=academy.intermediate)
+    live_session(live_index, title="高班的直播", tier=academy.advanced)
+    page = client.get(live_index.url).content.decode()
+    chosen = dict(form_fields(rendered_form(page, ".live-filter")))
+    chosen["tier"] = str(academy.intermediate.level)
+    response = client.get(live_index.url, chosen)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "人人可听的直播" in page and "中班的直播" in page
+    assert "高班的直播" not in page
+
+
 def test_the_mentor_sees_her_sessions_and_questions_by_votes(client, session, live_index):
     mentor_user = session.mentor.user
     other = live_session(live_index, title="别的导师的直播")
@@ -208,6 +224,14 @@ def test_the_mentor_sees_her_sessions_and_questions_by_votes(client, session, li
     assert "3 人点赞" in page
     url = reverse("courses:live_mentor_session", args=[other.pk])
     assert client.get(url).status_code == 404
+
+
+def test_staff_on_a_session_page_are_led_back_to_their_report(client, session):
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    page = client.get(reverse("courses:live_mentor_session", args=[session.pk])).content.decode()
+    crumbs = [a["href"] for a in BeautifulSoup(page, "html.parser").select(".breadcrumbs a")]
+    assert crumbs == [reverse("courses:live_staff")]
+    assert client.get(crumbs[0]).status_code == 200
 
 
 def test_staff_see_attendance_and_export_it(client, live_index, django_assert_max_num_queries):

@@ -305,3 +305,21 @@ def test_the_wagtail_menu_links_staff_to_the_mentoring_report(client):
     assert reverse("mentorship:staff") in client.get("/cms/").content.decode()
     client.force_login(staff(roles.EDITOR))
     assert reverse("mentorship:staff") not in client.get("/cms/").content.decode()
+
+
+def test_the_assignment_list_shows_no_internal_source_codes(client):
+    profile = open_mentor(kind=MentorKind.EXPERT, capacity=2)
+    today = timezone.localdate()
+    services.assign_mentee(
+        profile.user,
+        shopkeeper(),
+        starts_on=today,
+        ends_on=today + timedelta(days=30),
+        source="starleader",
+        reference="cohort-7",
+        reason="第7期 · 聚星领导者计划",
+    )
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    page = client.get(reverse("mentorship:staff_assignments")).content.decode()
+    assert "第7期 · 聚星领导者计划" in page
+    assert "starleader" not in page and "cohort-7" not in page

@@ -283,7 +283,8 @@ SPECS = {
         [ANON, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF],
         lambda x: {"code": x.check_in_code.code},
     ),
-    "mentorship:starleader:mentor": (lambda x: [], only({ASSIGNED, STAFF}), None),
+    # Every mentor has the tab to it; one with no classes or members sees it empty.
+    "mentorship:starleader:mentor": (lambda x: [], only({MENTOR, ASSIGNED, STAFF}), None),
     "mentorship:starleader:member": (
         lambda x: [x.application.pk],
         {**only({ASSIGNED, STAFF}), OWNER: REDIRECT},  # the member is sent to her own page
