@@ -11,10 +11,11 @@ class CoursesConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from academy import sections
-        from courses import catalogue, selectors, workflow
+        from courses import admin_search, catalogue, selectors, workflow
         from courses.live import selectors as live_selectors
         from courses.models import AcademyIndexPage, LiveSessionIndexPage, LiveSessionPage
 
+        admin_search.install()
         # Any page change rebuilds the cached catalogue of the academy.
         for signal in (post_save, post_delete, page_unpublished, post_page_move):
             signal.connect(catalogue.invalidate, dispatch_uid=f"courses_catalogue_{id(signal)}")
