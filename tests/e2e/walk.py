@@ -341,6 +341,7 @@ ALLOWED_WORDS = {
     "IP",  # 个人IP, 团队领袖IP: "personal brand" in Chinese marketing talk
     "QR",  # QR码 beside 二维码
     "Wagtail",  # the admin's name, after its page titles
+    "UTC",  # 协调世界时 is written UTC in Chinese too
     # file formats and sizes, written so in Chinese too
     *("CSV", "PDF", "Excel", "GIF", "JPG", "JPEG", "PNG", "WEBP", "KB", "MB", "GB"),
 }
@@ -353,6 +354,9 @@ CODE_LIKE = re.compile(
     r"|\b[\w-]+\.[a-z0-9]{2,4}\b"  # file names
     r"|\b\w*(_|\d)\w*"  # ids and WeChat names: wangxiaohong_88, V1–V5 (shop levels)
     r"|\blocalhost\b"
+    # IANA time-zone identifiers (Africa/Abidjan): the list after the common zones,
+    # which have Chinese names, is the standard's own codes
+    r"|\b[A-Z][A-Za-z]+(/[A-Z][A-Za-z_+-]+( (of|[A-Z][a-z]+))*)+"
 )
 WORD = re.compile(r"[A-Za-z]{2,}")
 ANNOUNCED = ("placeholder", "title", "alt", "aria-label")
