@@ -11,7 +11,7 @@ from wagtail.models import Workflow
 
 from academy import roles
 from courses.workflow import WORKFLOW_NAME
-from tests.academy.factories import staff
+from tests.academy.factories import shopkeeper, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,12 @@ class VisibleText(HTMLParser):
     def handle_data(self, data):
         if self.hidden_from is None and data.strip():
             self.parts.append(data.strip())
+
+    @classmethod
+    def text_of(cls, html):
+        parser = cls()
+        parser.feed(html)
+        return parser.parts
 
 
 def english_on(html):
@@ -187,3 +193,55 @@ def test_the_page_count_on_the_dashboard_has_chinese():
     with translation.override("zh-hans"):
         text = ngettext(english, plural, 65) % {"total": 65, "site_name": "店主商学院"}
     assert text.startswith("65 个页面")
+
+
+def test_the_dashboard_names_the_account_avatar_in_chinese(client, academy):
+    client.force_login(staff(roles.EDITOR))
+    dashboard = client.get("/cms/").content.decode()
+
+    assert 'aria-label="编辑账号头像"' in dashboard
+    assert "Edit account avatar" not in dashboard
+
+
+@pytest.mark.parametrize(
+    ("english", "plural", "count", "chinese"),
+    [
+        ("item", None, None, "项"),
+        ("Item %(index)s of %(total)s", None, None, "第 1 项，共 5 项"),
+        ("Actions (footer)", None, None, "操作（页脚）"),
+        ("Go to the first error", None, None, "跳到第一个错误"),
+        (
+            "This %(model_name)s is referenced %(usage_count)s time.",
+            "This %(model_name)s is referenced %(usage_count)s times.",
+            2,
+            "此图片被引用了 2 次。",
+        ),
+        (
+            "Deleting this page will also delete %(descendant_count)s child page.",
+            "Deleting this page will also delete %(descendant_count)s more child pages.",
+            64,
+            "删除此页面时，还会删除 64 个子页面。",
+        ),
+    ],
+)
+def test_the_admin_listing_and_deletion_words_have_chinese(english, plural, count, chinese):
+    values = {
+        "index": 1,
+        "total": 5,
+        "model_name": "图片",
+        "usage_count": count,
+        "descendant_count": count,
+    }
+    with translation.override("zh-hans"):
+        text = ngettext(english, plural, count) if plural else gettext(english)
+    assert text % values == chinese
+
+
+def test_the_shopkeeper_email_page_says_youxiang(client):
+    client.force_login(shopkeeper())
+    html = client.get("/accounts/email/").content.decode()
+
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert " ".join(title.split()) == "邮箱地址 · 店主商学院"
+    assert "添加邮箱" in html
+    assert not re.search(r"e-?mail", " ".join(VisibleText.text_of(html)), re.IGNORECASE)
