@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
@@ -12,6 +13,16 @@ from mentorship.starleader.models import Cohort
 
 # Wagtail 8: a model's permission policy is registered before its viewset.
 register_permission_policy(Cohort)
+
+
+class CohortInspectView(InspectView):
+    """A cohort's fields in words: 是/否 for a yes-no field and — for an empty one."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return "—" if value is None else value
 
 
 class CohortViewSet(ModelViewSet):
@@ -26,6 +37,7 @@ class CohortViewSet(ModelViewSet):
     list_display = ["__str__", "city", "classes_start_on", "capacity", "applications_close_at"]
     search_fields = ["name", "city", "venue"]
     inspect_view_enabled = True
+    inspect_view_class = CohortInspectView
 
 
 class CohortDashboardMenuItem(MenuItem):

@@ -1,5 +1,6 @@
 """Program staff create a cohort with its curriculum in the admin; others cannot."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -96,3 +97,15 @@ def test_others_cannot_create_cohorts(client, who):
     response = client.post(reverse("cohorts:add"), data)  # they are never shown the form
     assert response.status_code in (302, 403)
     assert not Cohort.objects.exists()
+
+
+def test_a_cohort_inspected_in_the_admin_reads_in_words(client):
+    from tests.mentorship.starleader.factories import CohortFactory
+
+    cohort = CohortFactory(waitlist_enabled=True, guidance_closed_at=None)
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    response = client.get(f"/cms/cohorts/inspect/{cohort.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.search(r"<dd>\s*是\s*</dd>", page)  # keeps a waitlist
+    assert not re.search(r">\s*(True|False|None)\s*<", page)
