@@ -346,6 +346,7 @@ ALLOWED_WORDS = {
     "UTC",  # 协调世界时 is written UTC in Chinese too
     # file formats and sizes, written so in Chinese too
     *("CSV", "PDF", "Excel", "GIF", "JPG", "JPEG", "PNG", "WEBP", "KB", "MB", "GB"),
+    *("aac", "wav", "webm", "mov"),  # as the upload error lists the allowed extensions
 }
 # Words Wagtail 8 writes in English in its own admin templates and views, outside
 # any catalogue: the header's navigation label (shared/headers/_actions.html),
