@@ -19,6 +19,7 @@ lists every problem:
 import json
 import re
 import subprocess
+import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -362,11 +363,11 @@ CODE_LIKE = re.compile(
     r"|\b[\w-]+\.[a-z0-9]{2,4}\b"  # file names
     r"|\b\w*(_|\d)\w*"  # ids and WeChat names: wangxiaohong_88, V1–V5 (shop levels)
     r"|\blocalhost\b"
-    # IANA time-zone identifiers (Africa/Abidjan): the list after the common zones,
-    # which have Chinese names, is the standard's own codes
-    r"|\b[A-Z][A-Za-z]+(/[A-Z][A-Za-z_+-]+( (of|[A-Z][a-z]+))*)+"
 )
 WORD = re.compile(r"[A-Za-z]{2,}")
+# IANA time-zone identifiers (Africa/Dar es Salaam): the list after the common zones,
+# which have Chinese names, shows the standard's own codes.
+ZONE_CODES = {name.replace("_", " ") for name in zoneinfo.available_timezones()}
 ANNOUNCED = ("placeholder", "title", "alt", "aria-label")
 
 
@@ -406,6 +407,8 @@ def english_words(soup):
     _texts(soup, texts)
     found = []
     for text in texts:
+        if " ".join(text.split()) in ZONE_CODES:
+            continue
         if any(w not in ALLOWED_WORDS for w in WORD.findall(CODE_LIKE.sub(" ", text))):
             phrase = " ".join(text.split())[:120]
             if phrase not in found:
