@@ -159,7 +159,7 @@ def book(request, pk):
     """Confirm a chosen slot with an agenda; POST books it."""
     profile = get_object_or_404(MentorProfile.objects.select_related("user"), pk=pk, is_active=True)
     schedule = selectors.schedule_for(profile)
-    error, status = None, 200
+    error, status, slot_gone = None, 200, False
     if request.method == "POST":
         form = BookingForm(request.POST)
         if too_many(request, "booking"):
@@ -207,12 +207,17 @@ def book(request, pk):
                 )
             except BookingError as exc:
                 error, status = exc.message, error_status(exc)
+                if status == 409:
+                    # A link to a time taken since the list was shown is no error of
+                    # hers: the page says so and leads back to the free times.
+                    status, slot_gone = 200, True
     end = start + timedelta(minutes=minutes) if start and minutes else None
     return render(
         request,
         "mentorship/book.html",
         {
             "profile": profile,
+            "slot_gone": slot_gone,
             "schedule": schedule,
             "form": form,
             "error": error,

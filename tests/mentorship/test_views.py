@@ -105,6 +105,18 @@ def test_the_picker_never_shows_a_taken_time(client):
     assert start.isoformat().replace("+", "%2B").replace(":", "%3A") not in page
 
 
+def test_a_link_to_a_time_taken_since_says_so_and_offers_no_booking(client):
+    profile = open_mentor()
+    start = tomorrow_at("Asia/Shanghai", 10)
+    make_booking(profile, start=start)  # taken after the list was shown
+    client.force_login(shopkeeper())
+    response = client.get(book_url(profile, start))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "这个时间刚刚被预约了" in page
+    assert 'name="agenda"' not in page
+
+
 def test_a_taken_time_is_refused_with_a_clear_message_and_nothing_saved(client):
     profile = open_mentor()
     start = tomorrow_at("Asia/Shanghai", 10)

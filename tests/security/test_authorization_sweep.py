@@ -367,6 +367,8 @@ SPECS = {
     ),
     # shop IDs: program staff verify them and set levels
     "academy_shop_ids": (lambda x: [], only({STAFF}), None),
+    # Wagtail's inspect view, with the academy's words for yes, no and empty.
+    "cohorts:inspect": (lambda x: [x.cohort.pk], only({STAFF}), None),
     "academy_shop_id_decide": (
         lambda x: [x.owner.shopkeeper_profile.pk],
         {**only(set()), EDITOR: NO_GET, STAFF: NO_GET},
