@@ -2,12 +2,45 @@
 
 import os
 import shutil
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection, connections
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CLOCK_UNITS = {"d": 1, "y": 365}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-ahead",
+        default=os.environ.get("TEST_CLOCK_AHEAD", ""),
+        help="run every test with the clock moved ahead, e.g. 400d or 5y (no test may depend "
+        "on today's date)",
+    )
+
+
+def pytest_configure(config):
+    """Move every clock Python reads ahead for the whole run, when asked.
+
+    time-machine, the suite's one way to move time, does it for the whole process
+    (workers too), and the tests' own ``time_machine`` travels still nest inside.
+    Debian's faketime cannot: with libfaketime 0.9.10 Python's timed thread waits
+    (``Event.wait``, ``Lock.acquire(timeout=…)``) never return while the monotonic
+    clock is moved, and ``time.sleep`` fails with EINVAL while it is not.
+    """
+    ahead = config.getoption("--clock-ahead")
+    if not ahead:
+        return
+    import time_machine
+
+    days = int(ahead[:-1]) * CLOCK_UNITS[ahead[-1]]
+    traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

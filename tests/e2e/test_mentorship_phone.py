@@ -69,7 +69,7 @@ def test_book_a_mentor_then_notes_and_action_items_on_a_phone(
     assert no_horizontal_scroll(phone)
     phone.screenshot(path=artifacts_dir / "05-agenda.png", full_page=True)
     phone.get_by_text("学员：陈丽娟").click()
-    assert phone.get_by_text("朋友圈发了没人回复，想学文案。").is_visible()
+    phone.get_by_text("朋友圈发了没人回复，想学文案。").wait_for()  # the session page has loaded
     phone.get_by_label("写笔记或辅导总结").fill("总结：朋友圈用三段式，每天固定 3 条。")
     phone.get_by_role("button", name="保存笔记").click()
     assert phone.get_by_text("笔记已保存。").is_visible()
