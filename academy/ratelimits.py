@@ -70,14 +70,18 @@ def account_locked(request, email):
     return not usage
 
 
+def _account_lock(email):
+    """The rate-limit arguments of one address's wrong-password count."""
+    return {
+        "app": _ALLAUTH_APP,
+        "action": "login_failed",
+        "config": _login_failed_rates("key"),
+        "key": _account_key(email),
+    }
+
+
 def count_wrong_password(request, email):
-    allauth_ratelimit.consume(
-        request,
-        app=_ALLAUTH_APP,
-        action="login_failed",
-        config=_login_failed_rates("key"),
-        key=_account_key(email),
-    )
+    allauth_ratelimit.consume(request, **_account_lock(email))
 
 
 def unlock_account(request, user, **kwargs):
@@ -86,10 +90,4 @@ def unlock_account(request, user, **kwargs):
 
     emails = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
     for email in filter(None, emails):
-        allauth_ratelimit.clear(
-            request,
-            app=_ALLAUTH_APP,
-            action="login_failed",
-            config=_login_failed_rates("key"),
-            key=_account_key(email),
-        )
+        allauth_ratelimit.clear(request, **_account_lock(email))
