@@ -1,4 +1,4 @@
-"""Claiming due rows (reminders, notices, e-mails, offers) so that one worker handles each.
+"""Locks for work several processes do at once: claiming due rows, and named locks.
 
 Work that is due later is a database row; a periodic task claims the rows due now.
 Several workers may run the same task at once: each locks the rows it takes and skips
@@ -22,3 +22,16 @@ def claim(queryset, *, of=("self",)):
     if not supports_skip_locked():
         return queryset
     return queryset.select_for_update(skip_locked=True, of=of)
+
+
+def lock_named(name):
+    """Hold the lock called ``name`` until this transaction ends (rules over many rows).
+
+    For an invariant no single row guards — a team tree without circles — every
+    change takes the same named lock. PostgreSQL keeps it as a transaction-level
+    advisory lock; SQLite lets one writer in at a time anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])

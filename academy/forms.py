@@ -1,10 +1,10 @@
 """Forms of accounts and profiles."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from academy.models import SHOP_ID_VALIDATOR, ShopkeeperProfile
+from academy import hooks, services
+from academy.models import SHOP_ID_VALIDATOR
 from academy.regions import PROVINCES
 from academy.validators import SingleLineTextMixin
 
@@ -38,8 +38,9 @@ class SignupForm(SingleLineTextMixin, forms.Form):
         pass
 
 
-class ProfileForm(SingleLineTextMixin, forms.ModelForm):
-    """The shopkeeper completes and later edits her profile here.
+class ProfileForm(SingleLineTextMixin, forms.Form):
+    """The shopkeeper completes and later edits her profile here (saved by
+    ``services.update_profile``).
 
     Her shop ID and level are not hers to choose: they come from verification.
     """
@@ -57,64 +58,30 @@ class ProfileForm(SingleLineTextMixin, forms.ModelForm):
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[])
 
-    class Meta:
-        model = ShopkeeperProfile
-        fields = ["province", "city"]
-
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
+    def __init__(self, *args, instance, user, **kwargs):
+        self.instance = instance
         super().__init__(*args, **kwargs)
         from academy.timezones import COMMON_TIME_ZONES
 
         self.fields["time_zone"].choices = COMMON_TIME_ZONES
         self.fields["display_name"].initial = user.display_name
         self.fields["time_zone"].initial = user.time_zone
+        self.fields["province"].initial = instance.province
+        self.fields["city"].initial = instance.city
         leader = self.instance.team_leader
         if leader is None and not self.instance.is_complete:
-            # Whoever's learning card brought her is suggested; she confirms or clears it.
-            from academy.sharecards.services import suggested_leader
-
-            leader = suggested_leader(user)
+            # Whoever brought her (a share card's link) is suggested; she confirms or clears it.
+            leader = hooks.first(hooks.SUGGEST_LEADER, user)
         if leader is not None:
             self.fields["team_leader_shop_id"].initial = leader.shop_id
         self.order_fields(["display_name", "province", "city", "team_leader_shop_id", "time_zone"])
 
     def clean_team_leader_shop_id(self):
+        # Checked here for the message; the service checks again under the team lock.
         shop_id = self.cleaned_data["team_leader_shop_id"].strip()
-        if not shop_id:
-            return None
-        if shop_id == self.instance.shop_id:
-            raise forms.ValidationError(_("You cannot be your own team leader."))
-        # Several accounts may claim one ID: the verified one leads, else the first claim.
-        leader = (
-            ShopkeeperProfile.objects.filter(shop_id=shop_id)
-            .order_by("-shop_verified", "pk")
-            .first()
-        )
-        if leader is None:
-            raise forms.ValidationError(
-                _("No shopkeeper has the shop ID %(shop_id)s."), params={"shop_id": shop_id}
-            )
-        # Walk up the leader's chain: a team cannot lead itself in a circle.
-        seen, current = set(), leader
-        while current is not None and current.pk not in seen:
-            if current.pk == self.instance.pk:
-                raise forms.ValidationError(
-                    _("%(shop_id)s is in your own team, so cannot be your team leader."),
-                    params={"shop_id": shop_id},
-                )
-            seen.add(current.pk)
-            current = current.team_leader
-        return leader
-
-    def save(self, commit=True):
-        profile = super().save(commit=False)
-        profile.team_leader = self.cleaned_data["team_leader_shop_id"]
-        if profile.completed_at is None:
-            profile.completed_at = timezone.now()
-        self.user.display_name = self.cleaned_data["display_name"]
-        self.user.time_zone = self.cleaned_data["time_zone"]
-        if commit:
-            self.user.save(update_fields=["display_name", "time_zone"])
-            profile.save()
-        return profile
+        if shop_id:
+            try:
+                services.find_team_leader(self.instance, shop_id)
+            except services.ProfileError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return shop_id

@@ -319,34 +319,13 @@ class OutboundEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
-# Models of the academy's sub-packages (team view, share cards, shop metrics).
-from academy.metrics.models import ShopMetricImport, ShopMonth  # noqa: E402
-from academy.sharecards.models import Referral, ReferralCode, ReferralVisit  # noqa: E402
-from academy.teams.models import (  # noqa: E402
-    Nudge,
-    PlanAssignment,
-    PlanItem,
-    PlanItemKind,
-    TrainingPlan,
-)
-
 __all__ = [
     "HomePage",
     "MentorKind",
     "MentorProfile",
     "Notification",
-    "Nudge",
     "OutboundEmail",
-    "PlanAssignment",
-    "PlanItem",
-    "PlanItemKind",
-    "Referral",
-    "ReferralCode",
-    "ReferralVisit",
-    "ShopMetricImport",
-    "ShopMonth",
     "ShopkeeperLevel",
     "ShopkeeperProfile",
-    "TrainingPlan",
     "User",
 ]

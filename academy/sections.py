@@ -15,8 +15,16 @@ HOME_TOP = "home_top"
 DASHBOARD = "dashboard"
 # What a mentor (or staff) sees of one mentee: ``get_context(request, mentee=user)``.
 MENTEE = "mentee"
+# Links among the actions of a cohort's staff page: ``get_context(request, cohort=cohort)``.
+COHORT_STAFF = "cohort_staff"
 
-_registry: dict[str, list["Section"]] = {HOME_TOP: [], HOME: [], DASHBOARD: [], MENTEE: []}
+_registry: dict[str, list["Section"]] = {
+    HOME_TOP: [],
+    HOME: [],
+    DASHBOARD: [],
+    MENTEE: [],
+    COHORT_STAFF: [],
+}
 
 
 @dataclass(frozen=True)

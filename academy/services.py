@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from academy import mail, roles
-from academy.models import Notification, OutboundEmail, ShopkeeperProfile, ShopMonth, User
+from academy import claims, hooks, mail, roles
+from academy.errors import DomainError
+from academy.models import Notification, OutboundEmail, ShopkeeperProfile, User
 
 logger = logging.getLogger(__name__)
 
@@ -28,19 +29,108 @@ def register_shopkeeper(user, *, shop_id):
     return profile
 
 
-class ShopVerificationError(Exception):
+class ProfileError(DomainError):
+    """A profile change that cannot be made; nothing was saved."""
+
+
+class ShopVerificationError(DomainError):
     """A shop ID could not be verified; the message says why."""
+
+    default_code = "shop_verification"
+
+
+# Every team leader change takes this lock: no row alone guards "no circles".
+TEAM_TREE_LOCK = "academy:team-tree"
+
+
+def find_team_leader(profile, shop_id):
+    """The profile that ``shop_id`` names as her team leader, or ProfileError saying why not.
+
+    Several accounts may claim one ID: the verified one leads, else the first
+    claim. A leader inside her own team would make a circle and is refused.
+    """
+    if shop_id == profile.shop_id:
+        raise ProfileError(_("You cannot be your own team leader."), "own_leader")
+    leader = (
+        ShopkeeperProfile.objects.filter(shop_id=shop_id).order_by("-shop_verified", "pk").first()
+    )
+    if leader is None:
+        raise ProfileError(
+            _("No shopkeeper has the shop ID %(shop_id)s.") % {"shop_id": shop_id}, "no_leader"
+        )
+    check_team_leader(profile, leader)
+    return leader
+
+
+def check_team_leader(profile, leader):
+    """ProfileError unless ``leader`` may lead her: not herself, not inside her own team."""
+    if leader.pk == profile.pk:
+        raise ProfileError(_("You cannot be your own team leader."), "own_leader")
+    seen, current = set(), leader
+    while current is not None and current.pk not in seen:
+        if current.pk == profile.pk:
+            raise ProfileError(
+                _("%(shop_id)s is in your own team, so cannot be your team leader.")
+                % {"shop_id": leader.shop_id},
+                "circle",
+            )
+        seen.add(current.pk)
+        current = current.team_leader
+
+
+def update_profile(profile, *, display_name, province, city, time_zone, team_leader_shop_id):
+    """She completes or edits her shop profile (her shop ID and level are not hers to set).
+
+    A new team leader is looked up again under the team-tree lock, so two changes
+    at once never make a circle, and her new team follows in the same transaction
+    (``hooks.TEAM_CHANGED``: plans, team pages).
+    """
+    with transaction.atomic():
+        claims.lock_named(TEAM_TREE_LOCK)
+        profile = ShopkeeperProfile.objects.select_for_update().get(pk=profile.pk)
+        leader = find_team_leader(profile, team_leader_shop_id) if team_leader_shop_id else None
+        profile.province, profile.city = province, city
+        if profile.completed_at is None:
+            profile.completed_at = timezone.now()
+        profile.save(update_fields=["province", "city", "completed_at"])
+        user = profile.user
+        user.display_name, user.time_zone = display_name, time_zone
+        user.save(update_fields=["display_name", "time_zone"])
+        _change_leader(profile, leader)
+    return profile
+
+
+def set_team_leader(profile, leader):
+    """Put her in ``leader``'s team (or in none), for staff tools and imports.
+
+    The same lock, circle check and consequences as her own profile change.
+    """
+    with transaction.atomic():
+        claims.lock_named(TEAM_TREE_LOCK)
+        profile = ShopkeeperProfile.objects.select_for_update().get(pk=profile.pk)
+        if leader is not None:
+            check_team_leader(profile, leader)
+        _change_leader(profile, leader)
+    return profile
+
+
+def _change_leader(profile, leader):
+    leader_id = leader.pk if leader is not None else None
+    if leader_id == profile.team_leader_id:
+        return
+    profile.team_leader = leader
+    profile.save(update_fields=["team_leader"])
+    hooks.run(hooks.TEAM_CHANGED, profile)
 
 
 def verify_shop(profile, *, by, level=None):
     """Staff confirm that ``profile`` owns its shop ID (and set her level).
 
-    Her shop's imported months and the referral credit of her sign-up follow.
+    What the apps above attach to a verified shop follows (``hooks.SHOP_VERIFIED``:
+    her shop's imported months, the referral credit of her sign-up).
     Only one profile holds a shop ID verified: the lock and the database
     constraint keep it so; a second one is refused with the holder's name.
     """
-    from academy.sharecards.services import credit_referral
-
     with transaction.atomic():
         profile = ShopkeeperProfile.objects.select_for_update().get(pk=profile.pk)
         holder = (
@@ -70,20 +160,19 @@ def verify_shop(profile, *, by, level=None):
                 _("Shop ID %(shop_id)s was verified for another account just now.")
                 % {"shop_id": profile.shop_id}
             ) from None
-        ShopMonth.objects.filter(shop_id=profile.shop_id).update(profile=profile)
-        credit_referral(profile.user)
+        hooks.run(hooks.SHOP_VERIFIED, profile)
     return profile
 
 
 def unverify_shop(profile, *, by):
-    """Take back a verification: the shop's months go back to waiting for their owner."""
+    """Take back a verification (``hooks.SHOP_UNVERIFIED``: her shop's months wait again)."""
     with transaction.atomic():
         profile = ShopkeeperProfile.objects.select_for_update().get(pk=profile.pk)
         profile.shop_verified = False
         profile.shop_verified_at = None
         profile.shop_verified_by = None
         profile.save(update_fields=["shop_verified", "shop_verified_at", "shop_verified_by"])
-        ShopMonth.objects.filter(profile=profile).update(profile=None)
+        hooks.run(hooks.SHOP_UNVERIFIED, profile)
     logger.info("Shop ID %s of profile %s unverified by %s", profile.shop_id, profile.pk, by.pk)
     return profile
 

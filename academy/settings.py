@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "academy",
     "courses",
     "mentorship",
+    "growth",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -571,9 +572,9 @@ ACADEMY_SEEDERS = [
     "courses.live.demo",
     "mentorship.demo",
     "mentorship.starleader.demo",
-    "academy.teams.demo",
-    "academy.sharecards.demo",
-    "academy.metrics.demo",
+    "growth.teams.demo",
+    "growth.sharecards.demo",
+    "growth.metrics.demo",
 ]
 # Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)

@@ -16,9 +16,10 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("team/", include("academy.teams.urls")),
-    path("share/", include("academy.sharecards.urls")),
-    path("results/", include("academy.metrics.urls")),
+    path("team/", include("growth.teams.urls")),
+    path("share/", include("growth.sharecards.urls")),
+    path("results/", include("growth.metrics.urls")),
+    path("mentorship/star-leader/", include("growth.starleader.urls")),
     path("learn/", include("courses.urls")),
     path("mentorship/", include("mentorship.urls")),
     # Every login goes through allauth (two-factor, rate limits, no enumeration).

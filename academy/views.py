@@ -52,7 +52,13 @@ def profile(request):
     first_time = not instance.is_complete
     form = ProfileForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.update_profile(instance, **form.cleaned_data)
+        except services.ProfileError as error:
+            form.add_error("team_leader_shop_id", error.message)
+            return render(
+                request, "academy/profile_form.html", {"form": form, "first_time": first_time}
+            )
         messages.success(
             request,
             _("Welcome to the academy! Your profile is complete.")

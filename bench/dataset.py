@@ -30,7 +30,7 @@ BATCH = 50_000
 
 def signature(shopkeepers):
     digest = hashlib.sha256(f"{GENERATOR_VERSION}:{shopkeepers}".encode())
-    for app in ("academy", "courses", "mentorship"):
+    for app in ("academy", "courses", "mentorship", "growth"):
         for path in sorted((ROOT / app / "migrations").glob("*.py")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

@@ -163,7 +163,7 @@ def measure(leader, runs):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from academy.teams import tree
+    from growth.teams import tree
 
     client = Client()
     client.force_login(leader.user)

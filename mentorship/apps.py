@@ -9,10 +9,8 @@ class MentorshipConfig(AppConfig):
     def ready(self):
         from academy import sections
         from mentorship import selectors
-        from mentorship.starleader import growth
         from mentorship.starleader import selectors as starleader
 
-        growth.register()
         sections.register(
             sections.HOME,
             "star_leader",

@@ -336,62 +336,6 @@ def export(cohort, name):
 
 EXPORTS = ["applications", "attendance", "checkins", "members"]
 
-RESULT_MONTHS = 3
-
-
-def cohort_results(cohort, months=RESULT_MONTHS):
-    """Members' median shop results before and after the cohort's month, beside peers.
-
-    The cohort's month is the month its classes start; members are those who
-    confirmed, attended or graduated.
-    """
-    from academy.metrics.selectors import cohort_before_after
-
-    members = Application.objects.filter(cohort=cohort, status__in=MEMBER_STATUSES)
-    return cohort_before_after(
-        members.values_list("applicant_id", flat=True), cohort.classes_start_on, months=months
-    )
-
-
-def results_table(comparison):
-    """(header, rows) of a cohort comparison: every group, metric and window, for CSV."""
-    from academy.metrics.selectors import METRICS
-
-    labels = {
-        "gmv": _("Sales (yuan)"),
-        "orders": _("Orders"),
-        "new_recruits": _("New recruits"),
-        "team_size": _("Team size"),
-    }
-    header = [
-        pgettext_lazy("comparison group", "Group"),
-        _("Measure"),
-        _("Shops with data before"),
-        _("Median before"),
-        _("Shops with data after"),
-        _("Median after"),
-        _("After minus before"),
-    ]
-    rows = []
-    for label, group in comparison.groups:
-        for metric in METRICS:
-            rows.append(
-                [
-                    label,
-                    labels[metric],
-                    group.before.count,
-                    _number(group.before.medians.get(metric)),
-                    group.after.count,
-                    _number(group.after.medians.get(metric)),
-                    _number(group.change(metric)),
-                ]
-            )
-    return [str(h) for h in header], [[str(v) for v in row] for row in rows]
-
-
-def _number(value):
-    return "" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
-
 
 def home_context(request, page=None, **kwargs):
     """The home page's Star Leader section: the page of the next cohort taking applications."""

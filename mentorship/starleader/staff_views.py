@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy import sections
 from academy.exports import csv_response
 from courses.certificates import qr_data_uri
 from mentorship.starleader import access, guidance, selectors, services
@@ -70,6 +71,7 @@ def dashboard(request, pk):
             "members": selectors.member_rows(cohort),
             "seats_left": selectors.seats_left(cohort),
             "exports": selectors.EXPORTS,
+            "actions": sections.render_context(sections.COHORT_STAFF, request, cohort=cohort),
         },
     )
 
@@ -86,21 +88,6 @@ def export(request, pk, name):
 def _csv_response(cohort, name, header, rows):
     filename = f"cohort-{cohort.number}-{name}-{timezone.localdate():%Y%m%d}.csv"
     return csv_response(filename, header, rows)
-
-
-@staff_required
-def results(request, pk):
-    """Members' shop results before and after the cohort, beside a comparison group."""
-    cohort = get_object_or_404(Cohort, pk=pk)
-    comparison = selectors.cohort_results(cohort)
-    table = selectors.results_table(comparison)
-    if request.GET.get("format") == "csv":
-        return _csv_response(cohort, "results", *table)
-    return render(
-        request,
-        "mentorship/starleader/staff/results.html",
-        {"cohort": cohort, "comparison": comparison, "table": table},
-    )
 
 
 DECISIONS = {

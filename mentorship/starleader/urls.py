@@ -18,7 +18,6 @@ urlpatterns = [
     path("staff/", staff_views.cohorts, name="staff"),
     path("staff/cohorts/<int:pk>/", staff_views.dashboard, name="dashboard"),
     path("staff/cohorts/<int:pk>/export/<slug:name>.csv", staff_views.export, name="export"),
-    path("staff/cohorts/<int:pk>/results/", staff_views.results, name="results"),
     path("staff/cohorts/<int:pk>/experts/", staff_views.experts, name="experts"),
     path("staff/cohorts/<int:pk>/graduate/", staff_views.graduate_all, name="graduate_all"),
     path("staff/applications/<int:pk>/decide/", staff_views.decide, name="decide"),

@@ -23,7 +23,7 @@ from django.utils.translation import to_locale, trans_real
 
 LANGUAGE = "zh-hans"
 BASE = Path(settings.BASE_DIR)
-OUR_APPS = ["academy", "courses", "mentorship"]
+OUR_APPS = ["academy", "courses", "mentorship", "growth"]
 OVERRIDE_FOLDER = Path(settings.LOCALE_PATHS[0])
 
 

@@ -19,7 +19,16 @@ def _development(settings):
 def snapshot():
     """Rows per model of the project's apps and the page tree."""
     counts = {}
-    for label in ("academy", "courses", "mentorship", "account", "mfa", "wagtailcore", "auth"):
+    for label in (
+        "academy",
+        "courses",
+        "mentorship",
+        "growth",
+        "account",
+        "mfa",
+        "wagtailcore",
+        "auth",
+    ):
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model.objects.count()
     counts["memberships"] = User.groups.through.objects.count()
@@ -72,7 +81,7 @@ def test_seed_builds_the_demo_academy_and_running_it_twice_changes_nothing():
     assert LiveSignup.objects.filter(user__email="shopkeeper@example.com").exists()
     assert LiveNoticeRun.objects.filter(kind="reminder", finished_at__isnull=True).exists()
     # The demo leader's plan ends with a replay, once however often the seed runs.
-    from academy.models import PlanItem
+    from growth.models import PlanItem
 
     replays = PlanItem.objects.filter(plan__leader__user__email="shopkeeper@example.com")
     assert replays.filter(kind="replay", live_session__isnull=False).count() == 1

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from academy import roles
-from academy.metrics import selectors
-from academy.metrics.importer import import_bytes
 from academy.models import ShopkeeperProfile, User
+from growth.metrics import selectors
+from growth.metrics.importer import import_bytes
 from tests.academy.factories import mentor, shopkeeper, staff
 from tests.forms import form_fields, rendered_form, submit
 from tests.mentorship.factories import AssignmentFactory

@@ -2,8 +2,8 @@
 
 import pytest
 
-from academy.teams import services as teams
 from courses import services
+from growth.teams import services as teams
 from tests.academy.factories import PASSWORD
 from tests.courses import factories
 

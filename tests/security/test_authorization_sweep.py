@@ -19,7 +19,7 @@ from tests.security.world import ANON, ASSIGNED, EDITOR, MENTOR, OTHER, OWNER, R
 pytestmark = pytest.mark.django_db
 
 OK, LOGIN, DENIED, REDIRECT, NO_GET = "ok", "login", "denied", "redirect", "405"
-PROJECT_APPS = ("academy", "courses", "mentorship")
+PROJECT_APPS = ("academy", "courses", "mentorship", "growth")
 
 
 def everyone(outcome):
@@ -298,7 +298,7 @@ SPECS = {
         only({STAFF}),
         None,
     ),
-    "mentorship:starleader:results": (lambda x: [x.cohort.pk], only({STAFF}), None),
+    "growth_starleader:results": (lambda x: [x.cohort.pk], only({STAFF}), None),
     "mentorship:starleader:experts": (
         lambda x: [x.cohort.pk],
         only({STAFF}),

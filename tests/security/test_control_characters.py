@@ -10,8 +10,8 @@ from django.urls import reverse
 from academy.models import ShopkeeperProfile, User
 from mentorship.models import Goal
 from tests.academy.factories import shopkeeper
-from tests.academy.growth import profile
 from tests.forms import submit
+from tests.growth.builders import profile
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from academy import roles
 from academy.exports import csv_response, safe_cell
-from academy.metrics import selectors as metrics
-from academy.models import ShopMonth
 from courses import services as course_services
 from courses.live import services as live_services
+from growth.metrics import selectors as metrics
+from growth.models import ShopMonth
 from tests.academy.factories import shopkeeper, staff
 from tests.courses import factories as courses
 from tests.mentorship.starleader.factories import CohortFactory, add_session, applicant, member
@@ -150,7 +150,7 @@ def test_cohort_results_export_keeps_a_fall_in_sales_a_number(client):
     shop = member(cohort, officer).applicant
     _months(shop, date(2026, 1, 1), [300, 300, 300, 0, 287.5, 287.5, 287.5])
     client.force_login(officer)
-    url = reverse("mentorship:starleader:results", args=[cohort.pk])
+    url = reverse("growth_starleader:results", args=[cohort.pk])
     rows = read_csv(client.get(url + "?format=csv"))
     assert "-12.5" in cells(rows) and "'-12.5" not in cells(rows)
 

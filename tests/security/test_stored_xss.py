@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
-from academy.teams.models import TrainingPlan
+from growth.teams.models import TrainingPlan
 from mentorship.models import GoalComment, GoalUpdate, Message, SessionNote
 from mentorship.starleader.models import ActionPlan, ApplicationEvent, Feedback
 from tests.security import world as w

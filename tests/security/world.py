@@ -18,9 +18,10 @@ from django.utils.http import urlencode
 from wagtail.images.utils import generate_signature
 
 from academy import roles
-from academy.models import MentorKind, ReferralCode, ShopMonth
+from academy.models import MentorKind
 from courses.live import services as live_services
 from courses.models import Certificate
+from growth.models import ReferralCode, ShopMonth
 from mentorship.models import (
     AvailabilityOverride,
     CalendarFeed,

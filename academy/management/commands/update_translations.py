@@ -12,17 +12,20 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-APPS = ["academy", "courses", "mentorship"]
+APPS = ["academy", "courses", "mentorship", "growth"]
 
 
 class Command(BaseCommand):
     help = "Update the zh_Hans .po file of every app (needs GNU gettext's xgettext)."
 
+    def add_arguments(self, parser):
+        parser.add_argument("apps", nargs="*", choices=[[], *APPS], help="Only these apps.")
+
     def handle(self, *args, **options):
         base = Path(settings.BASE_DIR)
         templates = base / "templates"
         cwd = os.getcwd()
-        for app in APPS:
+        for app in options["apps"] or APPS:
             app_dir = base / app
             link = app_dir / "_templates"
             (app_dir / "locale").mkdir(exist_ok=True)

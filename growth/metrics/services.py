@@ -1,0 +1,13 @@
+"""A shop's imported months follow the verification of its shop ID."""
+
+from growth.metrics.models import ShopMonth
+
+
+def attach_months(profile):
+    """Her shop ID is verified: the months imported for it become hers."""
+    return ShopMonth.objects.filter(shop_id=profile.shop_id).update(profile=profile)
+
+
+def detach_months(profile):
+    """Her verification was taken back: the shop's months wait for their owner again."""
+    return ShopMonth.objects.filter(profile=profile).update(profile=None)
