@@ -275,9 +275,7 @@ def claim_due_emails(limit=100):
     with transaction.atomic():
         qs = OutboundEmail.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now)
         qs = qs.filter(attempts__lt=MAX_EMAIL_ATTEMPTS).order_by("next_attempt_at", "id")
-        if connection_supports_skip_locked():
-            qs = qs.select_for_update(skip_locked=True)
-        ids = list(qs.values_list("id", flat=True)[:limit])
+        ids = list(claims.claim(qs).values_list("id", flat=True)[:limit])
         # Push the claimed rows into the future: a second relay skips them, and
         # if this one dies they become due again after the lease.
         OutboundEmail.objects.filter(id__in=ids).update(

@@ -4,7 +4,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from academy.access import PermissionMenuItem, has_permission
+from academy.access import PermissionMenuItem
+from growth import access
 from growth.metrics import admin_views
 
 
@@ -22,5 +23,5 @@ def register_metrics_menu_item():
         reverse("shop_metrics_import"),
         icon_name="table",
         order=180,
-        check=has_permission(admin_views.PERMISSION),
+        check=access.can_import_shop_metrics,
     )

@@ -10,17 +10,17 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from academy.access import staff_required
+from growth import access
 from growth.metrics import importer
 from growth.metrics.importer import MAX_BYTES, ImportRefused, PreviewChanged
 from growth.models import ShopMetricImport
 
-PERMISSION = "growth.import_shop_metrics"
 PENDING_SECONDS = 30 * 60
 
 
@@ -75,9 +75,8 @@ def _preview(request, plan, token, *, changed=False):
     )
 
 
+@staff_required(access.can_import_shop_metrics)
 def import_metrics(request):
-    if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request)
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -21,8 +21,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
+from academy.errors import DomainError
 from academy.models import ShopkeeperProfile
 from growth.models import ShopMetricImport, ShopMonth
 
@@ -48,19 +49,26 @@ ALIASES = {
 METRIC_FIELDS = ["gmv", "orders", "new_recruits", "team_size"]
 
 
-class ImportRefused(Exception):
+class ImportRefused(DomainError):
     """The file was not imported; ``errors`` are (line number or None, message)."""
+
+    default_code = "import_refused"
 
     def __init__(self, errors):
         super().__init__("; ".join(str(message) for _line, message in errors))
         self.errors = errors
 
 
-class PreviewChanged(Exception):
+class PreviewChanged(DomainError):
     """The figures changed between the preview and the confirmation; ``plan`` is the new one."""
 
+    default_message = gettext_lazy(
+        "The figures changed since the preview. Nothing was imported: run it again."
+    )
+    default_code = "preview_changed"
+
     def __init__(self, plan):
-        super().__init__("the preview no longer holds")
+        super().__init__()
         self.plan = plan
 
 

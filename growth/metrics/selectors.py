@@ -12,39 +12,13 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-from academy import roles
 from academy.models import ShopkeeperProfile
 from courses.models import Enrolment
 from growth.metrics import charts
 from growth.models import ShopMonth
 
-STAFF_PERMISSION = "growth.view_growth_reports"
 METRICS = ("gmv", "orders", "new_recruits", "team_size")
 CHART_MONTHS = 12
-
-
-def is_staff(user):
-    return user.is_authenticated and user.has_perm(STAFF_PERMISSION)
-
-
-def can_see_sales(viewer, shopkeeper):
-    """The shopkeeper, her mentor while assigned to her, and program staff."""
-    if not viewer.is_authenticated:
-        return False
-    if viewer.pk == shopkeeper.pk or is_staff(viewer):
-        return True
-    if not roles.has_role(viewer, roles.MENTOR):
-        return False
-    from mentorship.models import AssignmentStatus, MentorAssignment
-
-    today = timezone.localdate()
-    return MentorAssignment.objects.filter(
-        mentor=viewer,
-        mentee=shopkeeper,
-        status=AssignmentStatus.ACTIVE,
-        starts_on__lte=today,
-        ends_on__gte=today,
-    ).exists()
 
 
 def add_months(month, n):

@@ -1,13 +1,15 @@
 """Shop results beside learning: the shopkeeper's own, her mentor's view, staff comparisons."""
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from academy.access import staff_required
 from academy.exports import csv_response
 from academy.models import ShopkeeperProfile, User
 from courses import catalogue
+from growth import access
 from growth.metrics import selectors
 
 
@@ -24,7 +26,7 @@ def _month_header():
 
 def _show(request, shopkeeper, *, own):
     profile = getattr(shopkeeper, "shopkeeper_profile", None)
-    if profile is None or not selectors.can_see_sales(request.user, shopkeeper):
+    if profile is None or not access.can_see_sales(request.user, shopkeeper):
         raise Http404
     if not profile.shop_verified:
         # An unproven shop ID shows no sales, in a page or a file: say why instead.
@@ -68,8 +70,7 @@ def shopkeeper(request, user_id):
     return _show(request, user, own=user.pk == request.user.pk)
 
 
-@login_required
-@permission_required(selectors.STAFF_PERMISSION, raise_exception=True)
+@staff_required(access.can_view_growth_reports)
 def courses(request):
     cat = catalogue.get()
     nodes = [c for tier in cat.tiers for c in tier.courses]

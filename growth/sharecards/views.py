@@ -3,7 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from academy import ratelimits
+from academy.access import staff_required
+from growth import access
 from growth.sharecards import kinds, selectors, services
 from growth.sharecards import render as cards
 
@@ -119,7 +121,6 @@ def image(request, code, kind, ref):
     return response
 
 
-@login_required
-@permission_required("growth.view_growth_reports", raise_exception=True)
+@staff_required(access.can_view_growth_reports)
 def top_sharers(request):
     return render(request, "growth/sharecards/top_sharers.html", {"rows": selectors.top_sharers()})

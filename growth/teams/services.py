@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.errors import DomainError
 from academy.models import ShopkeeperProfile
 from academy.services import notify, render_for
 from courses.models import LiveSessionPage
@@ -24,8 +25,10 @@ NUDGE_PRESETS = [
 ]
 
 
-class TeamError(Exception):
+class TeamError(DomainError):
     """A refused team action, with a message for the leader."""
+
+    default_code = "team"
 
 
 def _item(plan, position, target, days):

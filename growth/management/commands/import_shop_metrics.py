@@ -58,7 +58,5 @@ class Command(BaseCommand):
             raise CommandError(_("Nothing was imported.")) from None
         except PreviewChanged as changed:
             self.stderr.write(importer.describe_plan(changed.plan))
-            raise CommandError(
-                _("The figures changed since the preview. Nothing was imported: run it again.")
-            ) from None
+            raise CommandError(changed.message) from None
         self.stdout.write(self.style.SUCCESS(importer.describe_result(result)))
