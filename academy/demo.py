@@ -291,70 +291,81 @@ def _person(index):
 
 def seed_shopkeepers(stdout, count, *, batch=5000):
     """Create shopkeepers 0..count-1 that do not exist yet, in teams of eight."""
-    shop_ids = {
+    shop_ids = _existing_bulk_shop_ids()
+    missing = [i for i in range(count) if i not in shop_ids]
+    if not missing:
+        stdout.write(f"  {count} demo shopkeepers already exist")
+        _link_demo_shopkeeper(shop_ids)
+        return 0
+    missing_set = set(missing)
+    for start, end in _generation_chunks(0, count, batch):
+        indices = [i for i in range(start, end) if i in missing_set]
+        if indices:
+            _create_shopkeepers(indices, shop_ids, batch)
+    _link_demo_shopkeeper(shop_ids)
+    stdout.write(f"  {len(missing)} shopkeepers created ({count} in all)")
+    return len(missing)
+
+
+def _existing_bulk_shop_ids():
+    """``{index: profile pk}`` of the bulk demo shopkeepers already created."""
+    return {
         int(shop_id) - BULK_SHOP_ID_BASE: pk
         for shop_id, pk in ShopkeeperProfile.objects.filter(
             shop_id__gte=str(BULK_SHOP_ID_BASE), shop_id__lt=str(BULK_SHOP_ID_BASE + 10_000_000)
         ).values_list("shop_id", "pk")
         if len(shop_id) == 8
     }
-    missing = [i for i in range(count) if i not in shop_ids]
-    if not missing:
-        stdout.write(f"  {count} demo shopkeepers already exist")
-        _link_demo_shopkeeper(shop_ids)
-        return 0
+
+
+def _create_shopkeepers(indices, shop_ids, batch):
+    """Accounts, e-mail addresses, roles and verified profiles of shopkeepers ``indices``.
+
+    Each joins the team of shopkeeper ``i // 8``; ``shop_ids`` learns the new profiles.
+    """
     password = make_password(settings.ACADEMY_DEMO_PASSWORD)
     group = Group.objects.get(name=roles.SHOPKEEPER)
     membership = User.groups.through
-    today = timezone.localdate()
-    now = timezone.now()
-    missing_set = set(missing)
-    for start, end in _generation_chunks(0, count, batch):
-        indices = [i for i in range(start, end) if i in missing_set]
-        if not indices:
-            continue
-        people = {i: _person(i) for i in indices}
-        users = User.objects.bulk_create(
-            [
-                User(
-                    email=f"shop{i:07d}@{DEMO_DOMAIN}",
-                    password=password,
-                    display_name=people[i]["display_name"],
-                    date_joined=now - timedelta(days=people[i]["days"]),
-                )
-                for i in indices
-            ],
-            batch_size=batch,
-        )
-        EmailAddress.objects.bulk_create(
-            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
-            batch_size=batch,
-        )
-        membership.objects.bulk_create(
-            [membership(user_id=u.pk, group_id=group.pk) for u in users], batch_size=batch
-        )
-        profiles = ShopkeeperProfile.objects.bulk_create(
-            [
-                ShopkeeperProfile(
-                    user=user,
-                    shop_id=str(BULK_SHOP_ID_BASE + i),
-                    shop_verified=True,
-                    shop_verified_at=now,
-                    level=people[i]["level"],
-                    province=people[i]["province"],
-                    city=people[i]["city"],
-                    team_leader_id=shop_ids.get(i // 8) if i >= 8 else None,
-                    joined_on=today - timedelta(days=people[i]["days"]),
-                    completed_at=now,
-                )
-                for i, user in zip(indices, users, strict=True)
-            ],
-            batch_size=batch,
-        )
-        shop_ids.update({i: p.pk for i, p in zip(indices, profiles, strict=True)})
-    _link_demo_shopkeeper(shop_ids)
-    stdout.write(f"  {len(missing)} shopkeepers created ({count} in all)")
-    return len(missing)
+    today, now = timezone.localdate(), timezone.now()
+    people = {i: _person(i) for i in indices}
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"shop{i:07d}@{DEMO_DOMAIN}",
+                password=password,
+                display_name=people[i]["display_name"],
+                date_joined=now - timedelta(days=people[i]["days"]),
+            )
+            for i in indices
+        ],
+        batch_size=batch,
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+        batch_size=batch,
+    )
+    membership.objects.bulk_create(
+        [membership(user_id=u.pk, group_id=group.pk) for u in users], batch_size=batch
+    )
+    profiles = ShopkeeperProfile.objects.bulk_create(
+        [
+            ShopkeeperProfile(
+                user=user,
+                shop_id=str(BULK_SHOP_ID_BASE + i),
+                shop_verified=True,
+                shop_verified_at=now,
+                level=people[i]["level"],
+                province=people[i]["province"],
+                city=people[i]["city"],
+                team_leader_id=shop_ids.get(i // 8) if i >= 8 else None,
+                joined_on=today - timedelta(days=people[i]["days"]),
+                completed_at=now,
+            )
+            for i, user in zip(indices, users, strict=True)
+        ],
+        batch_size=batch,
+    )
+    shop_ids.update({i: p.pk for i, p in zip(indices, profiles, strict=True)})
 
 
 def _link_demo_shopkeeper(shop_ids):

@@ -28,8 +28,8 @@ def bar_chart(points, *, marks=(), label=""):
     if not points:
         return ""
     top = _nice_max(max(float(v) for _l, v in points))
-    plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
-    slot = plot_w / len(points)
+    plot_h = HEIGHT - BOTTOM - TOP
+    slot = (WIDTH - LEFT - 8) / len(points)
     parts = [
         format_html(
             '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" aria-hidden="true"'
@@ -39,56 +39,58 @@ def bar_chart(points, *, marks=(), label=""):
             label,
         )
     ]
-    for fraction in (0, 0.5, 1):
-        y = TOP + plot_h * (1 - fraction)
-        parts.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d0d7de" stroke-width="1"/>'
-                '<text x="{}" y="{}" font-size="10" text-anchor="end" fill="#57606a">{}</text>',
-                LEFT,
-                WIDTH - 8,
-                round(y, 1),
-                round(y, 1),
-                LEFT - 6,
-                round(y + 4, 1),
-                _short(top * fraction),
-            )
-        )
+    parts += [_grid_line(TOP + plot_h * (1 - fraction), top * fraction) for fraction in (0, 0.5, 1)]
     marks = set(marks)
     for i, (name, value) in enumerate(points):
-        h = plot_h * float(value) / top
         x = LEFT + i * slot + slot * 0.15
+        labelled = len(points) <= 6 or i % 2 == (len(points) - 1) % 2
+        parts += _bar(x, slot, plot_h * float(value) / top, name if labelled else None, i in marks)
+    parts.append("</svg>")
+    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part escaped
+
+
+def _grid_line(y, value):
+    """A horizontal guide at ``y`` with its value on the left."""
+    return format_html(
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d0d7de" stroke-width="1"/>'
+        '<text x="{}" y="{}" font-size="10" text-anchor="end" fill="#57606a">{}</text>',
+        LEFT,
+        WIDTH - 8,
+        round(y, 1),
+        round(y, 1),
+        LEFT - 6,
+        round(y + 4, 1),
+        _short(value),
+    )
+
+
+def _bar(x, slot, height, name, marked):
+    """One bar of ``height``, its milestone dot if ``marked``, and its label unless None."""
+    middle = round(x + slot * 0.35, 1)
+    parts = [
+        format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" rx="2"/>',
+            round(x, 1),
+            round(TOP + HEIGHT - BOTTOM - TOP - height, 1),
+            round(slot * 0.7, 1),
+            round(height, 1),
+            BAR,
+        )
+    ]
+    if marked:
+        parts.append(
+            format_html('<circle cx="{}" cy="{}" r="6" fill="{}"/>', middle, TOP + 6, MARK)
+        )
+    if name is not None:
         parts.append(
             format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" rx="2"/>',
-                round(x, 1),
-                round(TOP + plot_h - h, 1),
-                round(slot * 0.7, 1),
-                round(h, 1),
-                BAR,
+                '<text x="{}" y="{}" font-size="9" text-anchor="middle" fill="#57606a">{}</text>',
+                middle,
+                HEIGHT - 8,
+                name,
             )
         )
-        if i in marks:
-            parts.append(
-                format_html(
-                    '<circle cx="{}" cy="{}" r="6" fill="{}"/>',
-                    round(x + slot * 0.35, 1),
-                    TOP + 6,
-                    MARK,
-                )
-            )
-        if len(points) <= 6 or i % 2 == (len(points) - 1) % 2:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" font-size="9" text-anchor="middle"'
-                    ' fill="#57606a">{}</text>',
-                    round(x + slot * 0.35, 1),
-                    HEIGHT - 8,
-                    name,
-                )
-            )
-    parts.append("</svg>")
-    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part escaped above
+    return parts
 
 
 def _short(value):
