@@ -4,8 +4,6 @@ The groups are created by a data migration (``0002_roles``); apps that add
 permissions later grant them in their own migrations with :func:`grant`.
 """
 
-from django.utils.translation import gettext_lazy as _
-
 SHOPKEEPER = "shopkeeper"
 MENTOR = "mentor"
 EDITOR = "editor"
@@ -14,14 +12,6 @@ ADMINISTRATOR = "administrator"
 
 ROLES = [SHOPKEEPER, MENTOR, EDITOR, PROGRAM_STAFF, ADMINISTRATOR]
 STAFF_ROLES = {EDITOR, PROGRAM_STAFF, ADMINISTRATOR}
-
-LABELS = {
-    SHOPKEEPER: _("Shopkeeper"),
-    MENTOR: _("Mentor"),
-    EDITOR: _("Editor"),
-    PROGRAM_STAFF: _("Program staff"),
-    ADMINISTRATOR: _("Administrator"),
-}
 
 
 def role_names(user):
