@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy.errors import DomainError
 from academy.services import notify
 from courses import access
 from courses.models import (
@@ -33,20 +34,22 @@ WATCHED_SHARE = 0.9
 MAX_MEDIA_SECONDS = 24 * 3600
 
 
-class LearningError(Exception):
-    """A refused action, with a translated message for the learner."""
+class LearningError(DomainError):
+    """A refused action of the online academy, with a translated message for the learner."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    default_code = "learning_refused"
 
 
 class LearningDenied(LearningError):
     """The learner may not study this course (locked, not enrolled, anonymous): 403."""
 
+    default_code = "not_allowed"
+
 
 class QuizError(LearningError):
     """A quiz submission that cannot be accepted; nothing was recorded."""
+
+    default_code = "quiz_refused"
 
 
 def _require_study(user, course):

@@ -33,11 +33,15 @@ QUESTION_MAX_LENGTH = 300
 
 
 class LiveError(LearningError):
-    """A refused action, with a translated message; nothing was saved."""
+    """A refused action on a live session, with a translated message; nothing was saved."""
+
+    default_code = "live_refused"
 
 
 class LiveDenied(LiveError, LearningDenied):
     """The person may not do this at all (anonymous, locked tier, not theirs): 403."""
+
+    default_code = "not_allowed"
 
 
 # --- who may -----------------------------------------------------------------------------
