@@ -81,7 +81,7 @@ class TierState:
 class LearnerState:
     """The learner's tiers, enrolments and completions for this request."""
 
-    is_staff: bool
+    has_staff_role: bool
     tiers: list
     enrolments: dict  # course_id → Enrolment, live or not
     all_enrolments: list  # including those of deleted courses
@@ -96,10 +96,6 @@ class LearnerState:
         return next((t for t in self.tiers if t.id == tier_id), None)
 
 
-def is_staff(user):
-    return roles.is_staff_role(user)
-
-
 def learner_state(user):
     """The learner's state, cached on the user object for this request."""
     cat = catalogue.get()
@@ -108,7 +104,7 @@ def learner_state(user):
         return cached
     from courses.models import Enrolment, TierExemption
 
-    staff = user.is_authenticated and is_staff(user)
+    staff = user.is_authenticated and roles.has_staff_role(user)
     all_enrolments, exempt = [], set()
     if user.is_authenticated:
         all_enrolments = list(Enrolment.objects.filter(user=user).order_by("-last_seen_at", "-id"))
@@ -130,7 +126,7 @@ def learner_state(user):
         tiers.append(tier)
         previous = tier
     state = LearnerState(
-        is_staff=staff,
+        has_staff_role=staff,
         tiers=tiers,
         enrolments=enrolments,
         all_enrolments=all_enrolments,
@@ -150,7 +146,7 @@ def forget_state(user):
 
 def course_lock_reason(state, course):
     """Why a (published) course cannot be studied yet, as a translated sentence, or None."""
-    if state.is_staff:
+    if state.has_staff_role:
         return None
     node = state.catalogue.courses.get(course.id)
     if node is None:
@@ -181,7 +177,7 @@ def check_study(user, course):
     if not user.is_authenticated:
         return LOGIN, _("Log in to study this course.")
     state = learner_state(user)
-    if state.is_staff:
+    if state.has_staff_role:
         return ALLOW, ""
     if course is None or course.id not in state.catalogue.courses:
         return DENY, _("This course is not open.")

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy import roles
 from courses import access
 from courses.models import (
     LiveNoticeKind,
@@ -52,7 +53,7 @@ def tier_lock_reason(user, session):
     if session.tier_id is None:
         return None
     state = access.learner_state(user)
-    if state.is_staff:
+    if state.has_staff_role:
         return None
     tier = state.tier_by_id(session.tier_id)
     if tier is None or tier.status != access.LOCKED:
@@ -192,7 +193,7 @@ def join(user, session, now=None):
 
 
 def _may_take_part(user, session):
-    return access.is_staff(user) or is_signed_up(user, session)
+    return roles.has_staff_role(user) or is_signed_up(user, session)
 
 
 def ask(user, session, text, now=None):

@@ -22,6 +22,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.documents import get_document_model
 
+from academy import roles
+from academy.access import staff_required
 from academy.exports import csv_response
 from academy.ratelimits import too_many
 from courses import access
@@ -132,7 +134,7 @@ def vote(request, question_id):
 @login_required
 @require_POST
 def hide(request, question_id):
-    if not access.is_staff(request.user):
+    if not roles.has_staff_role(request.user):
         raise Http404
     question = _question(question_id)
     hidden = request.POST.get("show") != "1"
@@ -217,10 +219,6 @@ def material(request, session_id, document_id):
 # --- star mentors --------------------------------------------------------------------------
 
 
-def _mentor_or_staff(user):
-    return hasattr(user, "mentor_profile") or access.is_staff(user)
-
-
 @login_required
 @require_GET
 def mentor_sessions(request):
@@ -237,7 +235,8 @@ def mentor_session(request, session_id):
     """One session as its mentor (or staff) sees it: the questions, most votes first."""
     session = get_object_or_404(LiveSessionPage.objects.select_related("state"), pk=session_id)
     own = session.mentor_id and session.mentor.user_id == request.user.pk
-    if not own and not access.is_staff(request.user):
+    staff = roles.has_staff_role(request.user)
+    if not own and not staff:
         raise Http404
     return render(
         request,
@@ -245,7 +244,7 @@ def mentor_session(request, session_id):
         {
             "session": session,
             "questions": selectors.questions(session, include_hidden=True, limit=200),
-            "is_staff": access.is_staff(request.user),
+            "may_moderate": staff,
             "own": own,
         },
     )
@@ -254,25 +253,18 @@ def mentor_session(request, session_id):
 # --- staff ---------------------------------------------------------------------------------
 
 
-def _require_staff(user):
-    if not access.is_staff(user):
-        raise Http404
-
-
-@login_required
+@staff_required(roles.has_staff_role)
 @require_GET
 def staff_report(request):
     """Sign-ups and attendance (join clicks, replay viewers) per session."""
-    _require_staff(request.user)
     page = Paginator(selectors.staff_sessions(), 30).get_page(request.GET.get("page"))
     return render(request, "courses/live/staff_report.html", {"page_obj": page})
 
 
-@login_required
+@staff_required(roles.has_staff_role)
 @require_GET
 def staff_export(request, session_id):
     """Everyone signed up for one session, with attendance, as CSV (streamed)."""
-    _require_staff(request.user)
     session = get_object_or_404(LiveSessionPage, pk=session_id)
     zone = timezone.get_current_timezone()
 
