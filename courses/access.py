@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from academy import roles
-from courses import catalogue
+from courses import catalogue, requirements
 
 LOCKED = "locked"
 UNLOCKED = "unlocked"
@@ -63,12 +63,8 @@ class TierState:
         return self.node.url
 
     @property
-    def required_course_ids(self):
-        return self.node.required_course_ids
-
-    @property
     def required(self):
-        return len(self.node.required_course_ids)
+        return len(requirements.required_course_ids(self.node))
 
     @property
     def level_label(self):
@@ -114,13 +110,11 @@ def learner_state(user):
     tiers, previous = [], None
     for node in cat.tiers:
         tier = TierState(node=node, exempt=node.id in exempt)
-        tier.done = len(node.required_course_ids & completed)
+        tier.done = len(requirements.required_course_ids(node) & completed)
         open_ = staff or previous is None or previous.requirements_met or tier.exempt
         if open_:
-            required = node.required_course_ids
-            tier.requirements_met = required <= completed
-            # "Completed" only when there was something to complete.
-            done = tier.requirements_met and bool(required) and user.is_authenticated
+            tier.requirements_met = requirements.requirements_met(node, completed)
+            done = user.is_authenticated and requirements.tier_completed(node, completed)
             tier.status = COMPLETED if done else UNLOCKED
         tier.previous_title = previous.title if previous else ""
         tiers.append(tier)

@@ -16,6 +16,7 @@ from wagtail.images.utils import generate_signature
 from wagtail.models import Page, Site
 
 from academy.cache import invalidate_now_and_on_commit
+from courses import requirements
 
 VERSION_KEY = "courses:catalogue:version"
 # A safety net only: every page change bumps the version at once.
@@ -82,7 +83,8 @@ class TierNode:
 
     @property
     def required_course_ids(self):
-        return {c.id for c in self.courses if c.required}
+        """What completes this tier, by the one rule of ``courses.requirements``."""
+        return requirements.required_course_ids(self)
 
 
 @dataclass
@@ -101,6 +103,11 @@ class Catalogue:
 
     def tier(self, tier_id):
         return next((t for t in self.tiers if t.id == tier_id), None)
+
+    def tier_of(self, course_id):
+        """The published tier of a published course, or None."""
+        course = self.courses.get(course_id)
+        return self.tier(course.tier_id) if course is not None else None
 
     def titles(self, course_ids):
         return [self.courses[i].title for i in course_ids if i in self.courses]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from academy.errors import DomainError
 from academy.services import notify
-from courses import access
+from courses import access, catalogue, requirements
 from courses.models import (
     Certificate,
     CertificateKind,
@@ -356,19 +356,13 @@ def _complete_course_if_done(user, course, enrolment):
 
 
 def _complete_tier_if_done(user, course):
-    tier = course.get_parent().specific
-    if not isinstance(tier, TierPage):
+    """After a course is completed: certify its tier when the tier's requirements are all done."""
+    node = catalogue.get().tier_of(course.id)
+    if node is None:
         return False
-    required = set(
-        CoursePage.objects.child_of(tier).live().filter(required=True).values_list("id", flat=True)
-    )
-    done = set(
-        Enrolment.objects.filter(
-            user=user, course_id__in=required, completed_at__isnull=False
-        ).values_list("course_id", flat=True)
-    )
-    if not required or required - done:
+    if not requirements.tier_completed(node, requirements.completed_required_ids(user, node)):
         return False
+    tier = TierPage.objects.get(pk=node.id)
     issue_certificate(
         user, kind=CertificateKind.TIER, subject_key=f"tier:{tier.id}", title=tier.title, tier=tier
     )
