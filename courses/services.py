@@ -274,23 +274,7 @@ def submit_quiz(user, quiz, answers, nonce):
         if existing is not None:
             return existing
         state = quiz_state(user, quiz)
-        if state["passed"]:
-            raise QuizError(_("You have already passed this quiz."))
-        if state["remaining"] <= 0:
-            if state["available_at"]:
-                raise QuizError(
-                    _("You have used all %(count)s attempts. Try again after %(time)s.")
-                    % {
-                        "count": quiz.max_attempts,
-                        "time": timezone.localtime(state["available_at"]).strftime(
-                            "%Y-%m-%d %H:%M"
-                        ),
-                    }
-                )
-            raise QuizError(
-                _("You have used all %(count)s attempts at this quiz.")
-                % {"count": quiz.max_attempts}
-            )
+        _refuse_another_attempt(quiz, state)
         number = (state["attempts"][0].number if state["attempts"] else 0) + 1
         attempt = QuizAttempt.objects.create(
             user=user,
@@ -311,6 +295,25 @@ def submit_quiz(user, quiz, answers, nonce):
         if attempt.passed:
             _complete_course_if_done(user, course, enrolment)
     return attempt
+
+
+def _refuse_another_attempt(quiz, state):
+    """Refuse an attempt after the quiz was passed, or with no attempt left for now."""
+    if state["passed"]:
+        raise QuizError(_("You have already passed this quiz."))
+    if state["remaining"] > 0:
+        return
+    if state["available_at"]:
+        raise QuizError(
+            _("You have used all %(count)s attempts. Try again after %(time)s.")
+            % {
+                "count": quiz.max_attempts,
+                "time": timezone.localtime(state["available_at"]).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    raise QuizError(
+        _("You have used all %(count)s attempts at this quiz.") % {"count": quiz.max_attempts}
+    )
 
 
 def _complete_course_if_done(user, course, enrolment):
