@@ -66,12 +66,6 @@ class TierState:
     def required(self):
         return len(requirements.required_course_ids(self.node))
 
-    @property
-    def level_label(self):
-        from courses.models import TierLevel
-
-        return TierLevel(self.level).label
-
 
 @dataclass
 class LearnerState:
@@ -83,10 +77,6 @@ class LearnerState:
     all_enrolments: list  # including those of deleted courses
     completed_course_ids: set
     catalogue: catalogue.Catalogue
-
-    @property
-    def enrolled_course_ids(self):
-        return set(self.enrolments)
 
     def tier_by_id(self, tier_id):
         return next((t for t in self.tiers if t.id == tier_id), None)

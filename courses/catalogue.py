@@ -31,7 +31,6 @@ class LessonNode:
     path: str
     url: str
     required: bool
-    minutes: int
     course_id: int
 
 
@@ -48,9 +47,7 @@ class QuizNode:
 class CourseNode:
     id: int
     title: str
-    slug: str
     path: str
-    depth: int
     url: str
     summary: str
     required: bool
@@ -62,7 +59,6 @@ class CourseNode:
     lessons: list = field(default_factory=list)
     quiz: QuizNode | None = None
     prerequisite_ids: list = field(default_factory=list)
-    live: bool = True
 
     def cover_url(self, spec="fill-640x360"):
         if not self.cover_image_id:
@@ -124,9 +120,7 @@ def _relative_url(url_path, roots):
 PAGE_COLUMNS = (
     "id",
     "title",
-    "slug",
     "path",
-    "depth",
     "url_path",
     "content_type_id",
     "tierpage__level",
@@ -139,7 +133,6 @@ PAGE_COLUMNS = (
     "coursepage__instructor__user__display_name",
     "coursepage__instructor__user__email",
     "lessonpage__required",
-    "lessonpage__estimated_minutes",
 )
 
 
@@ -222,9 +215,7 @@ def _course_node(row, url, tier):
     return CourseNode(
         id=row["id"],
         title=row["title"],
-        slug=row["slug"],
         path=row["path"],
-        depth=row["depth"],
         url=url,
         summary=row["coursepage__summary"],
         required=row["coursepage__required"],
@@ -243,7 +234,6 @@ def _lesson_node(row, url, course):
         path=row["path"],
         url=url,
         required=row["lessonpage__required"],
-        minutes=row["lessonpage__estimated_minutes"],
         course_id=course.id,
     )
 
