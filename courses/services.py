@@ -65,8 +65,12 @@ def _course_of(page):
 
 
 def _locked_enrolment(user, course):
-    """The learner's enrolment, locked for this transaction (None for staff browsing)."""
-    return Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    """The learner's enrolment, locked for this transaction; refused when there is none
+    (staff may browse a course without enrolling, but not record progress in it)."""
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrolment is None:
+        raise LearningDenied(_("Enrol in the course first: it takes one tap."))
+    return enrolment
 
 
 def enrol(user, course):
@@ -130,8 +134,6 @@ def record_lesson_complete(user, lesson):
     _require_study(user, course)
     with transaction.atomic():
         enrolment = _locked_enrolment(user, course)
-        if enrolment is None:
-            raise LearningDenied(_("Enrol in the course first: it takes one tap."))
         progress = _progress_row(user, lesson, course)
         now = timezone.now()
         if progress.completed_at is None:
@@ -175,8 +177,6 @@ def record_position(user, lesson, *, seconds, duration):
     _require_study(user, course)
     with transaction.atomic():
         enrolment = _locked_enrolment(user, course)
-        if enrolment is None:
-            raise LearningDenied(_("Enrol in the course first: it takes one tap."))
         progress = _progress_row(user, lesson, course)
         progress.position_seconds = int(seconds)
         progress.updated_at = timezone.now()
@@ -268,8 +268,6 @@ def submit_quiz(user, quiz, answers, nonce):
 
     with transaction.atomic():
         enrolment = _locked_enrolment(user, course)
-        if enrolment is None:
-            raise LearningDenied(_("Enrol in the course first: it takes one tap."))
         existing = QuizAttempt.objects.filter(user=user, quiz=quiz, nonce=nonce).first()
         if existing is not None:
             return existing

@@ -183,6 +183,11 @@ def lesson_media(request, lesson_id, media_id):
 @require_GET
 def lesson_document(request, lesson_id, document_id):
     _lesson_for_file(request, lesson_id, "document", document_id)
+    return document_download(document_id)
+
+
+def document_download(document_id):
+    """A gated document as a download, kept in the browser's private cache only."""
     document = get_object_or_404(get_document_model(), pk=document_id)
     response = FileResponse(
         document.file.open("rb"),

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,7 +20,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.documents import get_document_model
 
 from academy import roles
 from academy.access import staff_required
@@ -29,7 +28,7 @@ from academy.ratelimits import too_many
 from courses import access
 from courses.live import ics, selectors, services
 from courses.models import LiveQuestion, LiveSessionPage
-from courses.views import player_report, ranged_file_response
+from courses.views import document_download, player_report, ranged_file_response
 
 
 def _session(session_id):
@@ -205,15 +204,7 @@ def material(request, session_id, document_id):
     ids = {block.value["document"].id for block in session.materials if block.value["document"]}
     if document_id not in ids:
         raise Http404
-    document = get_object_or_404(get_document_model(), pk=document_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return document_download(document_id)
 
 
 # --- star mentors --------------------------------------------------------------------------
