@@ -363,7 +363,10 @@ def _complete_tier_if_done(user, course):
         return False
     if not requirements.tier_completed(node, requirements.completed_required_ids(user, node)):
         return False
-    tier = TierPage.objects.get(pk=node.id)
+    tier = TierPage.objects.filter(pk=node.id).first()
+    if tier is None:
+        # Deleted since the catalogue was read.
+        return False
     issue_certificate(
         user, kind=CertificateKind.TIER, subject_key=f"tier:{tier.id}", title=tier.title, tier=tier
     )
