@@ -97,7 +97,7 @@ class StaffMFAMiddleware:
     @staticmethod
     def needs_second_factor(request):
         user = request.user
-        if user.is_superuser or roles.is_staff_role(user):
+        if user.is_superuser or roles.has_staff_role(user):
             return True
         return request.path.startswith(reverse("wagtailadmin_home")) and user.has_perm(
             "wagtailadmin.access_admin"

@@ -37,7 +37,8 @@ def has_role(user, *roles):
     return bool(role_names(user) & set(roles))
 
 
-def is_staff_role(user):
+def has_staff_role(user):
+    """True for editors, program staff and administrators: the people who run the academy."""
     return bool(role_names(user) & STAFF_ROLES)
 
 

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from academy import roles
-from courses import catalogue
+from courses import catalogue, requirements
 
 LOCKED = "locked"
 UNLOCKED = "unlocked"
@@ -63,41 +63,23 @@ class TierState:
         return self.node.url
 
     @property
-    def required_course_ids(self):
-        return self.node.required_course_ids
-
-    @property
     def required(self):
-        return len(self.node.required_course_ids)
-
-    @property
-    def level_label(self):
-        from courses.models import TierLevel
-
-        return TierLevel(self.level).label
+        return len(requirements.required_course_ids(self.node))
 
 
 @dataclass
 class LearnerState:
     """The learner's tiers, enrolments and completions for this request."""
 
-    is_staff: bool
+    has_staff_role: bool
     tiers: list
     enrolments: dict  # course_id → Enrolment, live or not
     all_enrolments: list  # including those of deleted courses
     completed_course_ids: set
     catalogue: catalogue.Catalogue
 
-    @property
-    def enrolled_course_ids(self):
-        return set(self.enrolments)
-
     def tier_by_id(self, tier_id):
         return next((t for t in self.tiers if t.id == tier_id), None)
-
-
-def is_staff(user):
-    return roles.is_staff_role(user)
 
 
 def learner_state(user):
@@ -108,7 +90,7 @@ def learner_state(user):
         return cached
     from courses.models import Enrolment, TierExemption
 
-    staff = user.is_authenticated and is_staff(user)
+    staff = user.is_authenticated and roles.has_staff_role(user)
     all_enrolments, exempt = [], set()
     if user.is_authenticated:
         all_enrolments = list(Enrolment.objects.filter(user=user).order_by("-last_seen_at", "-id"))
@@ -118,19 +100,17 @@ def learner_state(user):
     tiers, previous = [], None
     for node in cat.tiers:
         tier = TierState(node=node, exempt=node.id in exempt)
-        tier.done = len(node.required_course_ids & completed)
+        tier.done = len(requirements.required_course_ids(node) & completed)
         open_ = staff or previous is None or previous.requirements_met or tier.exempt
         if open_:
-            required = node.required_course_ids
-            tier.requirements_met = required <= completed
-            # "Completed" only when there was something to complete.
-            done = tier.requirements_met and bool(required) and user.is_authenticated
+            tier.requirements_met = requirements.requirements_met(node, completed)
+            done = user.is_authenticated and requirements.tier_completed(node, completed)
             tier.status = COMPLETED if done else UNLOCKED
         tier.previous_title = previous.title if previous else ""
         tiers.append(tier)
         previous = tier
     state = LearnerState(
-        is_staff=staff,
+        has_staff_role=staff,
         tiers=tiers,
         enrolments=enrolments,
         all_enrolments=all_enrolments,
@@ -150,7 +130,7 @@ def forget_state(user):
 
 def course_lock_reason(state, course):
     """Why a (published) course cannot be studied yet, as a translated sentence, or None."""
-    if state.is_staff:
+    if state.has_staff_role:
         return None
     node = state.catalogue.courses.get(course.id)
     if node is None:
@@ -181,7 +161,7 @@ def check_study(user, course):
     if not user.is_authenticated:
         return LOGIN, _("Log in to study this course.")
     state = learner_state(user)
-    if state.is_staff:
+    if state.has_staff_role:
         return ALLOW, ""
     if course is None or course.id not in state.catalogue.courses:
         return DENY, _("This course is not open.")

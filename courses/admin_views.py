@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy.access import has_permission, staff_required
 from academy.exports import csv_response
 from courses.models import (
     Certificate,
@@ -94,13 +95,11 @@ def progress_rows(course):
             ]
 
 
+@staff_required(has_permission("courses.export_progress"))
 def progress_csv(request, course_id):
     """Learners' progress in one course; needs the export permission and access to the page."""
     course = get_object_or_404(CoursePage, pk=course_id)
-    user = request.user
-    if not user.has_perm("courses.export_progress"):
-        raise PermissionDenied
-    if not course.permissions_for_user(user).can_edit():
+    if not course.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
     filename = f"course-{course.pk}-progress-{timezone.localdate():%Y%m%d}.csv"
     return csv_response(filename, progress_header(), progress_rows(course))

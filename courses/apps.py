@@ -7,72 +7,86 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_published, page_unpublished, post_page_move
-
-        from academy import sections
-        from courses import admin_search, catalogue, selectors, workflow
-        from courses.live import selectors as live_selectors
-        from courses.models import AcademyIndexPage, LiveSessionIndexPage, LiveSessionPage
+        from courses import admin_search
 
         admin_search.install()
-        # Any page change rebuilds the cached catalogue of the academy.
-        for signal in (post_save, post_delete, page_unpublished, post_page_move):
-            signal.connect(catalogue.invalidate, dispatch_uid=f"courses_catalogue_{id(signal)}")
-        # The academy and the live sessions are moderated the same way.
-        for index_model in (AcademyIndexPage, LiveSessionIndexPage):
-            post_save.connect(
-                workflow.attach_new_academy_page,
-                sender=index_model,
-                dispatch_uid=f"courses_attach_review_workflow_{index_model.__name__}",
-            )
-        # Continue learning comes first, above the welcome and a team's training plan.
-        for where in (sections.HOME_TOP, sections.DASHBOARD):
-            sections.register(
-                where,
-                "continue",
-                "courses/includes/continue_learning.html",
-                order=5,
-                get_context=selectors.continue_context,
-            )
+        connect_page_signals()
+        register_sections()
+
+
+def connect_page_signals():
+    """Page changes rebuild the catalogue, attach the review workflow and plan live notices."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from courses import catalogue, workflow
+    from courses.models import AcademyIndexPage, LiveSessionIndexPage, LiveSessionPage
+
+    # Any page change rebuilds the cached catalogue of the academy.
+    for signal in (post_save, post_delete, page_unpublished, post_page_move):
+        signal.connect(catalogue.invalidate, dispatch_uid=f"courses_catalogue_{id(signal)}")
+    # The academy and the live sessions are moderated the same way.
+    for index_model in (AcademyIndexPage, LiveSessionIndexPage):
+        post_save.connect(
+            workflow.attach_new_academy_page,
+            sender=index_model,
+            dispatch_uid=f"courses_attach_review_workflow_{index_model.__name__}",
+        )
+    page_published.connect(
+        live_schedule_changed, sender=LiveSessionPage, dispatch_uid="courses_live_schedule"
+    )
+
+
+def register_sections():
+    """What learning and live sessions add to the home page, 我的学习 and a mentee's page."""
+    from academy import sections
+    from courses import selectors
+    from courses.live import selectors as live_selectors
+
+    # Continue learning comes first, above the welcome and a team's training plan.
+    for where in (sections.HOME_TOP, sections.DASHBOARD):
         sections.register(
-            sections.HOME,
-            "tiers",
-            "courses/includes/home_tiers.html",
-            order=10,
-            get_context=selectors.home_tiers_context,
+            where,
+            "continue",
+            "courses/includes/continue_learning.html",
+            order=5,
+            get_context=selectors.continue_context,
         )
-        sections.register(
-            sections.HOME,
-            "live",
-            "courses/includes/home_live.html",
-            order=20,
-            get_context=live_selectors.home_context,
-        )
-        page_published.connect(
-            live_schedule_changed, sender=LiveSessionPage, dispatch_uid="courses_live_schedule"
-        )
-        sections.register(
-            sections.DASHBOARD,
-            "learning",
-            "courses/includes/dashboard_learning.html",
-            order=20,
-            get_context=selectors.dashboard_learning_context,
-        )
-        sections.register(
-            sections.DASHBOARD,
-            "live",
-            "courses/includes/dashboard_live.html",
-            order=25,
-            get_context=live_selectors.dashboard_context,
-        )
-        sections.register(
-            sections.MENTEE,
-            "learning",
-            "courses/includes/mentee_learning.html",
-            order=20,
-            get_context=selectors.mentee_learning_context,
-        )
+    sections.register(
+        sections.HOME,
+        "tiers",
+        "courses/includes/home_tiers.html",
+        order=10,
+        get_context=selectors.home_tiers_context,
+    )
+    sections.register(
+        sections.HOME,
+        "live",
+        "courses/includes/home_live.html",
+        order=20,
+        get_context=live_selectors.home_context,
+    )
+    sections.register(
+        sections.DASHBOARD,
+        "learning",
+        "courses/includes/dashboard_learning.html",
+        order=20,
+        get_context=selectors.dashboard_learning_context,
+    )
+    sections.register(
+        sections.DASHBOARD,
+        "live",
+        "courses/includes/dashboard_live.html",
+        order=25,
+        get_context=live_selectors.dashboard_context,
+    )
+    sections.register(
+        sections.MENTEE,
+        "learning",
+        "courses/includes/mentee_learning.html",
+        order=20,
+        get_context=selectors.mentee_learning_context,
+    )
 
 
 def live_schedule_changed(sender, instance, **kwargs):

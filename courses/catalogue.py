@@ -16,6 +16,7 @@ from wagtail.images.utils import generate_signature
 from wagtail.models import Page, Site
 
 from academy.cache import invalidate_now_and_on_commit
+from courses import requirements
 
 VERSION_KEY = "courses:catalogue:version"
 # A safety net only: every page change bumps the version at once.
@@ -30,7 +31,6 @@ class LessonNode:
     path: str
     url: str
     required: bool
-    minutes: int
     course_id: int
 
 
@@ -47,9 +47,7 @@ class QuizNode:
 class CourseNode:
     id: int
     title: str
-    slug: str
     path: str
-    depth: int
     url: str
     summary: str
     required: bool
@@ -61,7 +59,6 @@ class CourseNode:
     lessons: list = field(default_factory=list)
     quiz: QuizNode | None = None
     prerequisite_ids: list = field(default_factory=list)
-    live: bool = True
 
     def cover_url(self, spec="fill-640x360"):
         if not self.cover_image_id:
@@ -82,7 +79,8 @@ class TierNode:
 
     @property
     def required_course_ids(self):
-        return {c.id for c in self.courses if c.required}
+        """What completes this tier, by the one rule of ``courses.requirements``."""
+        return requirements.required_course_ids(self)
 
 
 @dataclass
@@ -102,6 +100,11 @@ class Catalogue:
     def tier(self, tier_id):
         return next((t for t in self.tiers if t.id == tier_id), None)
 
+    def tier_of(self, course_id):
+        """The published tier of a published course, or None."""
+        course = self.courses.get(course_id)
+        return self.tier(course.tier_id) if course is not None else None
+
     def titles(self, course_ids):
         return [self.courses[i].title for i in course_ids if i in self.courses]
 
@@ -113,108 +116,138 @@ def _relative_url(url_path, roots):
     return ""
 
 
+# The columns of one published page that the catalogue keeps, read in one query.
+PAGE_COLUMNS = (
+    "id",
+    "title",
+    "path",
+    "url_path",
+    "content_type_id",
+    "tierpage__level",
+    "tierpage__tagline",
+    "coursepage__required",
+    "coursepage__summary",
+    "coursepage__estimated_minutes",
+    "coursepage__cover_image_id",
+    "coursepage__instructor__headline",
+    "coursepage__instructor__user__display_name",
+    "coursepage__instructor__user__email",
+    "lessonpage__required",
+)
+
+
 def build():
     """Read the published academy in two queries (pages, prerequisites)."""
+    kinds = _kinds_by_content_type()
+    roots = Site.get_site_root_paths()
+    catalogue = Catalogue(tiers=[], courses={}, lessons={}, quizzes={}, by_url={})
+    by_path = {}
+    for row in _published_rows(kinds):
+        parent = by_path.get(row["path"][: -Page.steplen])
+        url = _relative_url(row["url_path"], roots)
+        node = _place(catalogue, kinds[row["content_type_id"]], row, url, parent)
+        if node is not None:
+            by_path[node.path] = node
+    _add_prerequisites(catalogue.courses)
+    catalogue.tiers.sort(key=lambda t: t.level)
+    catalogue.by_url = {node.url: node for node in by_path.values() if node.url}
+    return catalogue
+
+
+def _kinds_by_content_type():
+    """``{content type id: "tier" | "course" | "lesson" | "quiz"}`` of the academy's pages."""
     from django.contrib.contenttypes.models import ContentType
 
     from courses.models import CoursePage, LessonPage, QuizPage, TierPage
 
-    types = ContentType.objects.get_for_models(TierPage, CoursePage, LessonPage, QuizPage)
-    kinds = {types[model].id: model for model in types}
-    rows = (
+    kinds = {TierPage: "tier", CoursePage: "course", LessonPage: "lesson", QuizPage: "quiz"}
+    types = ContentType.objects.get_for_models(*kinds)
+    return {types[model].id: kind for model, kind in kinds.items()}
+
+
+def _published_rows(kinds):
+    return (
         Page.objects.live()
         .filter(content_type_id__in=list(kinds))
         .order_by("path")
-        .values(
-            "id",
-            "title",
-            "slug",
-            "path",
-            "depth",
-            "url_path",
-            "content_type_id",
-            "tierpage__level",
-            "tierpage__tagline",
-            "coursepage__required",
-            "coursepage__summary",
-            "coursepage__estimated_minutes",
-            "coursepage__cover_image_id",
-            "coursepage__instructor__headline",
-            "coursepage__instructor__user__display_name",
-            "coursepage__instructor__user__email",
-            "lessonpage__required",
-            "lessonpage__estimated_minutes",
-        )
+        .values(*PAGE_COLUMNS)
     )
-    roots = Site.get_site_root_paths()
-    steplen = Page.steplen
-    tiers, courses, lessons, quizzes, by_path = [], {}, {}, {}, {}
-    for row in rows:
-        model = kinds[row["content_type_id"]]
-        url = _relative_url(row["url_path"], roots)
-        parent = by_path.get(row["path"][:-steplen])
-        if model is TierPage:
-            node = TierNode(
-                id=row["id"],
-                level=row["tierpage__level"],
-                title=row["title"],
-                tagline=row["tierpage__tagline"],
-                path=row["path"],
-                url=url,
-            )
-            tiers.append(node)
-        elif model is CoursePage and isinstance(parent, TierNode):
-            name = (
-                row["coursepage__instructor__user__display_name"]
-                or ((row["coursepage__instructor__user__email"] or "").split("@")[0])
-            )
-            node = CourseNode(
-                id=row["id"],
-                title=row["title"],
-                slug=row["slug"],
-                path=row["path"],
-                depth=row["depth"],
-                url=url,
-                summary=row["coursepage__summary"],
-                required=row["coursepage__required"],
-                minutes=row["coursepage__estimated_minutes"],
-                cover_image_id=row["coursepage__cover_image_id"],
-                instructor_name=name,
-                instructor_headline=row["coursepage__instructor__headline"] or "",
-                tier_id=parent.id,
-            )
-            parent.courses.append(node)
-            courses[node.id] = node
-        elif model is LessonPage and isinstance(parent, CourseNode):
-            node = LessonNode(
-                id=row["id"],
-                title=row["title"],
-                path=row["path"],
-                url=url,
-                required=row["lessonpage__required"],
-                minutes=row["lessonpage__estimated_minutes"],
-                course_id=parent.id,
-            )
-            parent.lessons.append(node)
-            lessons[node.id] = node
-        elif model is QuizPage and isinstance(parent, CourseNode) and parent.quiz is None:
-            node = QuizNode(
-                id=row["id"], title=row["title"], path=row["path"], url=url, course_id=parent.id
-            )
-            parent.quiz = node
-            quizzes[node.id] = node
-        else:
-            continue
-        by_path[node.path] = node
+
+
+def _place(catalogue, kind, row, url, parent):
+    """The node of one page, hung under its parent; None for a page out of place
+    (a course outside a tier, a lesson outside a course, a course's second quiz)."""
+    if kind == "tier":
+        node = _tier_node(row, url)
+        catalogue.tiers.append(node)
+    elif kind == "course" and isinstance(parent, TierNode):
+        node = _course_node(row, url, parent)
+        parent.courses.append(node)
+        catalogue.courses[node.id] = node
+    elif kind == "lesson" and isinstance(parent, CourseNode):
+        node = _lesson_node(row, url, parent)
+        parent.lessons.append(node)
+        catalogue.lessons[node.id] = node
+    elif kind == "quiz" and isinstance(parent, CourseNode) and parent.quiz is None:
+        node = QuizNode(
+            id=row["id"], title=row["title"], path=row["path"], url=url, course_id=parent.id
+        )
+        parent.quiz = node
+        catalogue.quizzes[node.id] = node
+    else:
+        return None
+    return node
+
+
+def _tier_node(row, url):
+    return TierNode(
+        id=row["id"],
+        level=row["tierpage__level"],
+        title=row["title"],
+        tagline=row["tierpage__tagline"],
+        path=row["path"],
+        url=url,
+    )
+
+
+def _course_node(row, url, tier):
+    email = row["coursepage__instructor__user__email"] or ""
+    return CourseNode(
+        id=row["id"],
+        title=row["title"],
+        path=row["path"],
+        url=url,
+        summary=row["coursepage__summary"],
+        required=row["coursepage__required"],
+        minutes=row["coursepage__estimated_minutes"],
+        cover_image_id=row["coursepage__cover_image_id"],
+        instructor_name=row["coursepage__instructor__user__display_name"] or email.split("@")[0],
+        instructor_headline=row["coursepage__instructor__headline"] or "",
+        tier_id=tier.id,
+    )
+
+
+def _lesson_node(row, url, course):
+    return LessonNode(
+        id=row["id"],
+        title=row["title"],
+        path=row["path"],
+        url=url,
+        required=row["lessonpage__required"],
+        course_id=course.id,
+    )
+
+
+def _add_prerequisites(courses):
+    """Each course's published prerequisites, in one query."""
+    from courses.models import CoursePage
+
     through = CoursePage.prerequisites.through
     for course_id, prerequisite_id in through.objects.filter(
         from_coursepage_id__in=list(courses)
     ).values_list("from_coursepage_id", "to_coursepage_id"):
         if prerequisite_id in courses:
             courses[course_id].prerequisite_ids.append(prerequisite_id)
-    tiers.sort(key=lambda t: t.level)
-    by_url = {node.url: node for node in by_path.values() if node.url}
-    return Catalogue(tiers=tiers, courses=courses, lessons=lessons, quizzes=quizzes, by_url=by_url)
 
 
 def _version():

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy.errors import DomainError
 from academy.services import notify
-from courses import access
+from courses import access, catalogue, requirements
 from courses.models import (
     Certificate,
     CertificateKind,
@@ -33,20 +34,22 @@ WATCHED_SHARE = 0.9
 MAX_MEDIA_SECONDS = 24 * 3600
 
 
-class LearningError(Exception):
-    """A refused action, with a translated message for the learner."""
+class LearningError(DomainError):
+    """A refused action of the online academy, with a translated message for the learner."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    default_code = "learning_refused"
 
 
 class LearningDenied(LearningError):
     """The learner may not study this course (locked, not enrolled, anonymous): 403."""
 
+    default_code = "not_allowed"
+
 
 class QuizError(LearningError):
     """A quiz submission that cannot be accepted; nothing was recorded."""
+
+    default_code = "quiz_refused"
 
 
 def _require_study(user, course):
@@ -62,8 +65,12 @@ def _course_of(page):
 
 
 def _locked_enrolment(user, course):
-    """The learner's enrolment, locked for this transaction (None for staff browsing)."""
-    return Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    """The learner's enrolment, locked for this transaction; refused when there is none
+    (staff may browse a course without enrolling, but not record progress in it)."""
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrolment is None:
+        raise LearningDenied(_("Enrol in the course first: it takes one tap."))
+    return enrolment
 
 
 def enrol(user, course):
@@ -127,8 +134,6 @@ def record_lesson_complete(user, lesson):
     _require_study(user, course)
     with transaction.atomic():
         enrolment = _locked_enrolment(user, course)
-        if enrolment is None:
-            raise LearningDenied(_("Enrol in the course first: it takes one tap."))
         progress = _progress_row(user, lesson, course)
         now = timezone.now()
         if progress.completed_at is None:
@@ -172,8 +177,6 @@ def record_position(user, lesson, *, seconds, duration):
     _require_study(user, course)
     with transaction.atomic():
         enrolment = _locked_enrolment(user, course)
-        if enrolment is None:
-            raise LearningDenied(_("Enrol in the course first: it takes one tap."))
         progress = _progress_row(user, lesson, course)
         progress.position_seconds = int(seconds)
         progress.updated_at = timezone.now()
@@ -265,29 +268,11 @@ def submit_quiz(user, quiz, answers, nonce):
 
     with transaction.atomic():
         enrolment = _locked_enrolment(user, course)
-        if enrolment is None:
-            raise LearningDenied(_("Enrol in the course first: it takes one tap."))
         existing = QuizAttempt.objects.filter(user=user, quiz=quiz, nonce=nonce).first()
         if existing is not None:
             return existing
         state = quiz_state(user, quiz)
-        if state["passed"]:
-            raise QuizError(_("You have already passed this quiz."))
-        if state["remaining"] <= 0:
-            if state["available_at"]:
-                raise QuizError(
-                    _("You have used all %(count)s attempts. Try again after %(time)s.")
-                    % {
-                        "count": quiz.max_attempts,
-                        "time": timezone.localtime(state["available_at"]).strftime(
-                            "%Y-%m-%d %H:%M"
-                        ),
-                    }
-                )
-            raise QuizError(
-                _("You have used all %(count)s attempts at this quiz.")
-                % {"count": quiz.max_attempts}
-            )
+        _refuse_another_attempt(quiz, state)
         number = (state["attempts"][0].number if state["attempts"] else 0) + 1
         attempt = QuizAttempt.objects.create(
             user=user,
@@ -308,6 +293,25 @@ def submit_quiz(user, quiz, answers, nonce):
         if attempt.passed:
             _complete_course_if_done(user, course, enrolment)
     return attempt
+
+
+def _refuse_another_attempt(quiz, state):
+    """Refuse an attempt after the quiz was passed, or with no attempt left for now."""
+    if state["passed"]:
+        raise QuizError(_("You have already passed this quiz."))
+    if state["remaining"] > 0:
+        return
+    if state["available_at"]:
+        raise QuizError(
+            _("You have used all %(count)s attempts. Try again after %(time)s.")
+            % {
+                "count": quiz.max_attempts,
+                "time": timezone.localtime(state["available_at"]).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    raise QuizError(
+        _("You have used all %(count)s attempts at this quiz.") % {"count": quiz.max_attempts}
+    )
 
 
 def _complete_course_if_done(user, course, enrolment):
@@ -353,18 +357,15 @@ def _complete_course_if_done(user, course, enrolment):
 
 
 def _complete_tier_if_done(user, course):
-    tier = course.get_parent().specific
-    if not isinstance(tier, TierPage):
+    """After a course is completed: certify its tier when the tier's requirements are all done."""
+    node = catalogue.get().tier_of(course.id)
+    if node is None:
         return False
-    required = set(
-        CoursePage.objects.child_of(tier).live().filter(required=True).values_list("id", flat=True)
-    )
-    done = set(
-        Enrolment.objects.filter(
-            user=user, course_id__in=required, completed_at__isnull=False
-        ).values_list("course_id", flat=True)
-    )
-    if not required or required - done:
+    if not requirements.tier_completed(node, requirements.completed_required_ids(user, node)):
+        return False
+    tier = TierPage.objects.filter(pk=node.id).first()
+    if tier is None:
+        # Deleted since the catalogue was read.
         return False
     issue_certificate(
         user, kind=CertificateKind.TIER, subject_key=f"tier:{tier.id}", title=tier.title, tier=tier

@@ -20,6 +20,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtailmedia.models import get_media_model
 
+from academy import roles
 from courses import access, catalogue, search, selectors, services
 from courses.models import Certificate, CoursePage, LessonPage
 
@@ -133,7 +134,7 @@ def _lesson_for_file(request, lesson_id, kind, file_id):
     if outcome != access.ALLOW:
         # Files are fetched by players and links: a plain 403, also for visitors.
         raise PermissionDenied(reason)
-    if file_id not in lesson.file_ids[kind] and not access.learner_state(request.user).is_staff:
+    if file_id not in lesson.file_ids[kind] and not roles.has_staff_role(request.user):
         raise Http404
     return lesson
 
@@ -182,6 +183,11 @@ def lesson_media(request, lesson_id, media_id):
 @require_GET
 def lesson_document(request, lesson_id, document_id):
     _lesson_for_file(request, lesson_id, "document", document_id)
+    return document_download(document_id)
+
+
+def document_download(document_id):
+    """A gated document as a download, kept in the browser's private cache only."""
     document = get_object_or_404(get_document_model(), pk=document_id)
     response = FileResponse(
         document.file.open("rb"),
@@ -209,7 +215,7 @@ def certificate_download(request, code):
     """The holder (or staff) downloads the PDF; anyone else gets a 404."""
     certificate = Certificate.objects.filter(code=code).first()
     if certificate is None or (
-        certificate.user_id != request.user.pk and not access.is_staff(request.user)
+        certificate.user_id != request.user.pk and not roles.has_staff_role(request.user)
     ):
         raise Http404
     if not certificate.pdf:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn, ParentPageColumn
 from wagtail.admin.views.generic import CreateView
@@ -22,6 +21,8 @@ from wagtail.models import Page, ReferenceIndex, WorkflowState
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from academy import roles
+from academy.access import PermissionMenuItem
 from academy.models import MentorProfile, User
 from courses import access, admin_views, selectors, services
 from courses.live import services as live_services
@@ -284,7 +285,7 @@ def protect_lesson_documents(document, request):
         for session in LiveSessionPage.objects.filter(pk__in=live_ids).live():
             if not live_services.tier_lock_reason(request.user, session):
                 return None
-    if access.learner_state(request.user).is_staff:
+    if roles.has_staff_role(request.user):
         return None
     return HttpResponseForbidden(_("This file belongs to a lesson you cannot open."))
 
@@ -292,16 +293,12 @@ def protect_lesson_documents(document, request):
 # --- live sessions ----------------------------------------------------------------------
 
 
-class LiveReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.is_staff(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_live_report_menu_item():
-    return LiveReportMenuItem(
+    return PermissionMenuItem(
         _("Live sessions: sign-ups and attendance"),
         reverse("courses:live_staff"),
+        check=roles.has_staff_role,
         icon_name="media",
         order=910,
     )

@@ -1,5 +1,5 @@
-"""Star mentors' live sessions (明星导师分享): services, notices, selectors, views.
+"""Star mentors' live sessions (明星导师分享): models, services, notices, selectors, views.
 
-The page models live in :mod:`courses.models.live`; this package holds what
-people do with them, in the same layout as the rest of ``courses``.
+The models are part of the ``courses`` app (``courses.models`` imports them), so
+their tables and migrations are the app's.
 """

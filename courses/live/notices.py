@@ -1,24 +1,21 @@
 """Notices to everyone signed up for a live session, in batches that survive a dead worker.
 
-A due ``LiveNoticeRun`` is claimed with ``SELECT … FOR UPDATE SKIP LOCKED``;
+A due ``LiveNoticeRun`` is claimed (``academy.claims.claim``: SKIP LOCKED);
 its sign-ups are read by key range (ID after the cursor, a batch at a time),
 so 50,000 people never sit in memory at once. Each batch writes its notices
 (unique keys) and moves the cursor in one transaction: if the worker dies,
 the batch rolls back and the next run redoes only it; nobody hears twice.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from academy.claims import claim
 from academy.models import User
-from academy.services import connection_supports_skip_locked, notify_many, render_for
+from academy.services import notify_many, render_for
 from courses.models import LiveNoticeKind, LiveNoticeRun, LiveSessionState, LiveSignup
-
-logger = logging.getLogger(__name__)
 
 TITLES = {
     LiveNoticeKind.REMINDER: _("Live session soon: %(title)s"),
@@ -48,14 +45,10 @@ def send_due(now=None, *, batch_size=None, max_batches=None):
 
 
 def _claim(now):
-    qs = LiveNoticeRun.objects.filter(
+    due = LiveNoticeRun.objects.filter(
         finished_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
     ).order_by("due_at", "id")
-    if connection_supports_skip_locked():
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    else:
-        qs = qs.select_for_update()
-    return qs.select_related("session__mentor__user").first()
+    return claim(due).select_related("session__mentor__user").first()
 
 
 def _stale(run, state, now):

@@ -142,7 +142,7 @@ def session_context(request, session):
     state = getattr(session, "state", None) if _has_state(session) else None
     signups = state.signups if state else 0
     full = session.capacity is not None and signups >= session.capacity
-    staff = user.is_authenticated and access.is_staff(user)
+    staff = user.is_authenticated and roles.has_staff_role(user)
     lock_reason = services.tier_lock_reason(user, session) if user.is_authenticated else None
     replay_outcome, replay_reason = services.check_replay(user, session, now)
     return {
@@ -156,7 +156,7 @@ def session_context(request, session):
         "join_opens_at": session.join_window()[0],
         "questions": questions(session, user, include_hidden=staff),
         "may_ask": bool(signup) or staff,
-        "is_staff": staff,
+        "may_moderate": staff,
         "replay_allowed": replay_outcome == access.ALLOW,
         "replay_reason": replay_reason if replay_outcome == access.DENY else "",
         "related": CoursePage.objects.live().filter(live_sessions=session).order_by("path"),

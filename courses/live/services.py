@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy import roles
 from courses import access
 from courses.models import (
     LiveNoticeKind,
@@ -33,11 +34,15 @@ QUESTION_MAX_LENGTH = 300
 
 
 class LiveError(LearningError):
-    """A refused action, with a translated message; nothing was saved."""
+    """A refused action on a live session, with a translated message; nothing was saved."""
+
+    default_code = "live_refused"
 
 
 class LiveDenied(LiveError, LearningDenied):
     """The person may not do this at all (anonymous, locked tier, not theirs): 403."""
+
+    default_code = "not_allowed"
 
 
 # --- who may -----------------------------------------------------------------------------
@@ -48,7 +53,7 @@ def tier_lock_reason(user, session):
     if session.tier_id is None:
         return None
     state = access.learner_state(user)
-    if state.is_staff:
+    if state.has_staff_role:
         return None
     tier = state.tier_by_id(session.tier_id)
     if tier is None or tier.status != access.LOCKED:
@@ -188,7 +193,7 @@ def join(user, session, now=None):
 
 
 def _may_take_part(user, session):
-    return access.is_staff(user) or is_signed_up(user, session)
+    return roles.has_staff_role(user) or is_signed_up(user, session)
 
 
 def ask(user, session, text, now=None):

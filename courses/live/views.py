@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,14 +20,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.documents import get_document_model
 
+from academy import roles
+from academy.access import staff_required
 from academy.exports import csv_response
 from academy.ratelimits import too_many
 from courses import access
 from courses.live import ics, selectors, services
 from courses.models import LiveQuestion, LiveSessionPage
-from courses.views import player_report, ranged_file_response
+from courses.views import document_download, player_report, ranged_file_response
 
 
 def _session(session_id):
@@ -132,7 +133,7 @@ def vote(request, question_id):
 @login_required
 @require_POST
 def hide(request, question_id):
-    if not access.is_staff(request.user):
+    if not roles.has_staff_role(request.user):
         raise Http404
     question = _question(question_id)
     hidden = request.POST.get("show") != "1"
@@ -203,22 +204,10 @@ def material(request, session_id, document_id):
     ids = {block.value["document"].id for block in session.materials if block.value["document"]}
     if document_id not in ids:
         raise Http404
-    document = get_object_or_404(get_document_model(), pk=document_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return document_download(document_id)
 
 
 # --- star mentors --------------------------------------------------------------------------
-
-
-def _mentor_or_staff(user):
-    return hasattr(user, "mentor_profile") or access.is_staff(user)
 
 
 @login_required
@@ -237,7 +226,8 @@ def mentor_session(request, session_id):
     """One session as its mentor (or staff) sees it: the questions, most votes first."""
     session = get_object_or_404(LiveSessionPage.objects.select_related("state"), pk=session_id)
     own = session.mentor_id and session.mentor.user_id == request.user.pk
-    if not own and not access.is_staff(request.user):
+    staff = roles.has_staff_role(request.user)
+    if not own and not staff:
         raise Http404
     return render(
         request,
@@ -245,7 +235,7 @@ def mentor_session(request, session_id):
         {
             "session": session,
             "questions": selectors.questions(session, include_hidden=True, limit=200),
-            "is_staff": access.is_staff(request.user),
+            "may_moderate": staff,
             "own": own,
         },
     )
@@ -254,25 +244,18 @@ def mentor_session(request, session_id):
 # --- staff ---------------------------------------------------------------------------------
 
 
-def _require_staff(user):
-    if not access.is_staff(user):
-        raise Http404
-
-
-@login_required
+@staff_required(roles.has_staff_role)
 @require_GET
 def staff_report(request):
     """Sign-ups and attendance (join clicks, replay viewers) per session."""
-    _require_staff(request.user)
     page = Paginator(selectors.staff_sessions(), 30).get_page(request.GET.get("page"))
     return render(request, "courses/live/staff_report.html", {"page_obj": page})
 
 
-@login_required
+@staff_required(roles.has_staff_role)
 @require_GET
 def staff_export(request, session_id):
     """Everyone signed up for one session, with attendance, as CSV (streamed)."""
-    _require_staff(request.user)
     session = get_object_or_404(LiveSessionPage, pk=session_id)
     zone = timezone.get_current_timezone()
 

@@ -3,12 +3,11 @@
 ``pages``: the Wagtail tree Academy → Tier → Course → Lesson / Quiz.
 ``learning``: enrolments, lesson progress, quiz attempts and tier exemptions.
 ``certificates``: certificates of courses, tiers and programs.
-``live``: star mentors' live sessions, their sign-ups, questions, replays and notices.
+``courses.live.models``: star mentors' live sessions, their sign-ups, questions, replays
+and notices (the live-session package owns its models, like ``mentorship.starleader``).
 """
 
-from courses.models.certificates import Certificate, CertificateKind
-from courses.models.learning import Enrolment, LessonProgress, QuizAttempt, TierExemption
-from courses.models.live import (
+from courses.live.models import (
     LiveNoticeKind,
     LiveNoticeRun,
     LiveQuestion,
@@ -20,6 +19,8 @@ from courses.models.live import (
     LiveSignup,
     LiveTopic,
 )
+from courses.models.certificates import Certificate, CertificateKind
+from courses.models.learning import Enrolment, LessonProgress, QuizAttempt, TierExemption
 from courses.models.pages import (
     AcademyIndexPage,
     CoursePage,

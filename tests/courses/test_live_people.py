@@ -256,6 +256,16 @@ def test_staff_see_attendance_and_export_it(client, live_index, django_assert_ma
     assert by_email[stayed_away.email][4] == ""
 
 
+def test_the_attendance_report_and_export_are_for_staff_only(client, session):
+    urls = [reverse("courses:live_staff"), reverse("courses:live_staff_csv", args=[session.pk])]
+    for url in urls:
+        assert client.get(url).status_code == 302  # to log in
+    client.force_login(shopkeeper())
+    assert [client.get(url).status_code for url in urls] == [403, 403]
+    client.force_login(staff(roles.EDITOR))
+    assert [client.get(url).status_code for url in urls] == [200, 200]
+
+
 def test_my_learning_lists_the_sessions_i_signed_up_for(client, session, live_index):
     live_session(live_index, title="没报名的直播")
     user = shopkeeper()
