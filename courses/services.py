@@ -24,7 +24,6 @@ from courses.models import (
     LessonPage,
     LessonProgress,
     QuizAttempt,
-    QuizPage,
     TierExemption,
     TierPage,
 )
@@ -318,20 +317,9 @@ def _complete_course_if_done(user, course, enrolment):
     """Inside the enrolment lock: complete the course when all required steps are done."""
     if enrolment.completed_at is not None:
         return False
-    required = set(
-        LessonPage.objects.child_of(course)
-        .live()
-        .filter(required=True)
-        .values_list("id", flat=True)
-    )
-    done = set(
-        LessonProgress.objects.filter(
-            user=user, lesson_id__in=required, completed_at__isnull=False
-        ).values_list("lesson_id", flat=True)
-    )
-    if required - done:
-        return False
-    if enrolment.quiz_passed_at is None and QuizPage.objects.child_of(course).live().exists():
+    node = catalogue.get().courses.get(course.id)
+    done = requirements.completed_required_lesson_ids(user, node)
+    if not requirements.course_requirements_met(node, done, enrolment.quiz_passed_at is not None):
         return False
     now = timezone.now()
     enrolment.completed_at = now
