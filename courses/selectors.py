@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from academy import roles
-from courses import access, catalogue
+from courses import access, catalogue, requirements
 from courses.models import Certificate, Enrolment, LessonProgress, QuizAttempt
 
 COVER_SPEC = "fill-640x360"
@@ -55,7 +55,8 @@ class CourseProgress:
 
     @property
     def required_lessons(self):
-        return [s for s in self.lessons if s.page.required]
+        required = set(requirements.required_lesson_ids(self.course))
+        return [s for s in self.lessons if s.page.id in required]
 
     @property
     def total_steps(self):
