@@ -1,11 +1,15 @@
-"""Listing pages run a fixed number of queries whatever the number of courses or enrolments."""
+"""Listing pages and the progress export run a fixed number of queries, whatever the number
+of courses, enrolments or learners."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from academy import roles
 from courses import services
 from courses.models import Enrolment
+from tests.academy.factories import staff
 from tests.courses import factories, files
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +109,31 @@ def test_course_and_lesson_pages_stay_within_budget(client, academy, django_asse
         client.get(url)
         with django_assert_max_num_queries(BUDGET):
             assert client.get(url).status_code == 200
+
+
+def test_progress_export_queries_do_not_grow_with_learners(client, academy):
+    course = factories.course(academy.beginner, "exported", lessons=3)
+    client.force_login(staff(roles.PROGRAM_STAFF))
+    url = reverse("courses_admin_progress_csv", args=[course.id])
+
+    def export_queries():
+        client.get(url)  # warm the catalogue and the staff member's session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        return len(queries), len(rows)
+
+    def add_learners(count):
+        for _ in range(count):
+            user = factories.learner()
+            services.enrol(user, course)
+            services.record_lesson_complete(user, factories.lessons_of(course)[0])
+        factories.complete(user, course)
+
+    add_learners(2)
+    few, rows = export_queries()
+    assert rows == 1 + 2
+    add_learners(10)
+    many, rows = export_queries()
+    assert rows == 1 + 12
+    assert many == few
