@@ -1,6 +1,6 @@
 """Use cases of mentorship, one function each (see the modules for the invariants)."""
 
-from mentorship.services.assignments import AssignmentError, assign_mentee, end_assignment
+from mentorship.services.assignments import assign_mentee, end_assignment
 from mentorship.services.booking import (
     accept_proposal,
     book_session,
@@ -13,7 +13,6 @@ from mentorship.services.booking import (
     reschedule_booking,
 )
 from mentorship.services.followup import (
-    FollowUpError,
     add_action_item,
     add_note,
     comment_on_goal,
@@ -33,8 +32,6 @@ from mentorship.services.followup import (
 from mentorship.services.reminders import send_due as send_due_reminders
 
 __all__ = [
-    "AssignmentError",
-    "FollowUpError",
     "accept_proposal",
     "add_action_item",
     "add_note",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy import roles
 from academy.models import MentorProfile
-from mentorship.errors import MentorshipError
+from mentorship.errors import AssignmentError
 from mentorship.models import (
     AssignmentStatus,
     Booking,
@@ -27,10 +27,6 @@ from mentorship.services import notices
 from mentorship.services.booking import _cancel, lock_schedule
 
 MAX_PERIOD_DAYS = 366
-
-
-class AssignmentError(MentorshipError):
-    pass
 
 
 def peak_load(assignments, first_day, last_day):

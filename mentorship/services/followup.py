@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy import roles
 from mentorship import access
-from mentorship.errors import MentorshipError, NotAllowed
+from mentorship.errors import FollowUpError, NotAllowed
 from mentorship.models import (
     AssignmentStatus,
     Booking,
@@ -31,10 +31,6 @@ from mentorship.models.followup import new_feed_token
 from mentorship.services import notices
 
 MAX_VALUE = Decimal("9999999999.99")
-
-
-class FollowUpError(MentorshipError):
-    pass
 
 
 def _text(value, limit, empty_message):

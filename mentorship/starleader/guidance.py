@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.models import MentorKind, MentorProfile
 from academy.services import connection_supports_skip_locked
+from mentorship.errors import AssignmentError
 from mentorship.models import (
     AssignmentStatus,
     Booking,
@@ -25,13 +26,9 @@ from mentorship.models import (
     GoalStatus,
     MentorAssignment,
 )
-from mentorship.services.assignments import (
-    AssignmentError,
-    assign_mentee,
-    end_assignment,
-    peak_load,
-)
+from mentorship.services.assignments import assign_mentee, end_assignment, peak_load
 from mentorship.starleader import notices
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import (
     ActionPlan,
     Application,
@@ -40,7 +37,7 @@ from mentorship.starleader.models import (
     Cohort,
     Status,
 )
-from mentorship.starleader.transitions import CohortError, change_status, check
+from mentorship.starleader.transitions import change_status, check
 
 SOURCE = "starleader"
 GUIDANCE_NOTICE_MINUTES = 60

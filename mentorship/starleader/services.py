@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from academy import roles
 from academy.models import ShopkeeperProfile
 from academy.services import connection_supports_skip_locked
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import (
     ACTIVE_STATUSES,
     MEMBER_STATUSES,
@@ -34,7 +35,7 @@ from mentorship.starleader.models import (
     SalesBand,
     Status,
 )
-from mentorship.starleader.transitions import CohortError, change_status, record_application
+from mentorship.starleader.transitions import change_status, record_application
 
 logger = logging.getLogger(__name__)
 

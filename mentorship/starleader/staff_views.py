@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from academy.exports import csv_response
 from courses.certificates import qr_data_uri
 from mentorship.starleader import access, guidance, selectors, services
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.forms import AssignExpertForm, DecisionForm
 from mentorship.starleader.models import (
     Application,
@@ -28,7 +29,6 @@ from mentorship.starleader.models import (
     Cohort,
     Status,
 )
-from mentorship.starleader.transitions import CohortError
 
 
 def staff_required(view):

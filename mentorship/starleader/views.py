@@ -16,6 +16,7 @@ from academy.ratelimits import too_many
 from mentorship import access as mentorship_access
 from mentorship.models import Goal, GoalStatus
 from mentorship.starleader import access, guidance, selectors, services
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.forms import ActionPlanForm, ApplicationForm, CheckInForm, FeedbackForm
 from mentorship.starleader.models import (
     ACTIVE_STATUSES,
@@ -24,7 +25,6 @@ from mentorship.starleader.models import (
     Cohort,
     Status,
 )
-from mentorship.starleader.transitions import CohortError
 
 
 @login_required

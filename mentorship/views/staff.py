@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from academy.exports import csv_response
 from mentorship import reports, services
+from mentorship.errors import AssignmentError
 from mentorship.forms import AssignmentForm, PeriodForm
 from mentorship.models import MentorAssignment
-from mentorship.services import AssignmentError
 from mentorship.views.common import staff_required
 
 REPORT_DAYS = 30

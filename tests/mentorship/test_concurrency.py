@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from academy.models import MentorKind
 from mentorship import services
-from mentorship.errors import BookingError
+from mentorship.errors import AssignmentError, BookingError
 from mentorship.models import Booking, MentorAssignment, Reminder
 from mentorship.services import reminders
 from tests.academy.factories import shopkeeper
@@ -150,7 +150,7 @@ def test_assignments_past_capacity_are_refused_under_concurrency(postgres_db):
 
     results = run_concurrently(assign, [(m,) for m in mentees])
     made = [r for r in results if isinstance(r, MentorAssignment)]
-    refused = [r for r in results if isinstance(r, services.AssignmentError)]
+    refused = [r for r in results if isinstance(r, AssignmentError)]
     assert len(made) == 3 and len(refused) == 17, results
     assert MentorAssignment.objects.count() == 3
 
