@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy import roles
+from academy.access import has_permission
 from academy.models import MentorKind, MentorProfile
 from mentorship.errors import NotAllowed
 from mentorship.models import (
@@ -17,7 +18,8 @@ from mentorship.models import (
     MentorAssignment,
 )
 
-MANAGE_PERMISSION = "mentorship.manage_mentoring"
+# Program staff who assign mentees and read the mentoring report.
+can_manage_mentoring = has_permission("mentorship.manage_mentoring")
 
 
 def mentor_profile(user):
@@ -31,10 +33,6 @@ def mentor_profile(user):
             else None
         )
     return user._mentorship_profile
-
-
-def is_staff(user):
-    return user.is_authenticated and user.has_perm(MANAGE_PERMISSION)
 
 
 def today_for(profile):
@@ -121,7 +119,7 @@ def mentor_ids_of(mentee):
 
 def can_see_mentee(user, mentee):
     """The mentee herself, her mentors, and program staff."""
-    return user.pk == mentee.pk or is_staff(user) or is_mentee_of(user, mentee)
+    return user.pk == mentee.pk or can_manage_mentoring(user) or is_mentee_of(user, mentee)
 
 
 def bookings_visible_to(user):

@@ -53,7 +53,7 @@ def home(request):
         {
             "cards": cards,
             "applications": applications,
-            "is_staff": access.is_staff(request.user),
+            "can_run_cohorts": access.can_run_cohorts(request.user),
             "is_mentor": mentorship_access.mentor_profile(request.user) is not None,
         },
     )
@@ -228,7 +228,7 @@ def mentor_home(request):
     members = selectors.mentor_members(user)
     # Every mentor sees the tab that leads here: one with no classes yet sees it empty.
     is_mentor = mentorship_access.mentor_profile(user) is not None
-    if not sessions and not members and not is_mentor and not access.is_staff(user):
+    if not sessions and not members and not is_mentor and not access.can_run_cohorts(user):
         return render(request, "403.html", status=403)
     return render(
         request,
@@ -254,7 +254,7 @@ def member(request, pk):
         else:
             messages.success(request, _("Feedback saved; the member can read it."))
             return redirect("mentorship:starleader:member", application.pk)
-    is_staff = access.is_staff(request.user)
+    runs_cohorts = access.can_run_cohorts(request.user)
     return render(
         request,
         "mentorship/starleader/member.html",
@@ -269,8 +269,8 @@ def member(request, pk):
             "feedback": application.feedback.select_related("author"),
             "assignment": guidance.assignment_of(application),
             "form": form,
-            "is_staff": is_staff,
-            "events": application.events.select_related("actor") if is_staff else [],
+            "can_run_cohorts": runs_cohorts,
+            "events": application.events.select_related("actor") if runs_cohorts else [],
             "gaps": guidance.graduation_gaps(application)
             if application.status == Status.ATTENDING
             else [],

@@ -161,17 +161,17 @@ def mentee_detail(request, user_id):
     viewer = request.user
     mentee = get_object_or_404(User, pk=user_id)
     is_mentor = access.mentor_profile(viewer) is not None and access.is_mentee_of(viewer, mentee)
-    if not (is_mentor or access.is_staff(viewer)) or viewer.pk == mentee.pk:
+    if not (is_mentor or access.can_manage_mentoring(viewer)) or viewer.pk == mentee.pk:
         raise Http404
     bookings = Booking.objects.filter(mentee=mentee).select_related("mentor")
-    if is_mentor and not access.is_staff(viewer):
+    if is_mentor and not access.can_manage_mentoring(viewer):
         bookings = bookings.filter(mentor=viewer)
     bookings = list(bookings.order_by("-start")[:50])
     notes = SessionNote.objects.filter(booking__in=bookings).select_related("author", "booking")
     notes = [n for n in notes if n.visible_to(viewer)]
     goals = list(Goal.objects.filter(mentee=mentee).prefetch_related("updates", "comments__author"))
     assignments = MentorAssignment.objects.filter(mentee=mentee).select_related("mentor")
-    if is_mentor and not access.is_staff(viewer):
+    if is_mentor and not access.can_manage_mentoring(viewer):
         assignments = assignments.filter(mentor=viewer)
     thread = Thread.objects.filter(mentor=viewer, mentee=mentee).first() if is_mentor else None
     return render(
