@@ -387,7 +387,7 @@ class Reminder(models.Model):
     Unique per booking, recipient, offset and booking revision (``sequence``): a
     rescheduled booking gets new rows and its old ones are cancelled, so an old
     time is never announced. A one-minute beat task claims due rows with
-    ``select_for_update(skip_locked=True)`` and sets ``sent_at`` once.
+    ``academy.claims.claim`` (``SKIP LOCKED``) and sets ``sent_at`` once.
     """
 
     booking = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy import roles
+from academy.claims import claim
 from mentorship import access
 from mentorship.errors import FollowUpError, NotAllowed
 from mentorship.models import (
@@ -223,8 +224,6 @@ def send_digests(now=None):
     the same transaction as the notice, whose key names the last message: every
     message is announced at most once, and never if it was read in time.
     """
-    from academy.services import connection_supports_skip_locked
-
     now = now or timezone.now()
     delay = timedelta(minutes=getattr(settings, "MENTORSHIP_MESSAGE_DIGEST_DELAY_MINUTES", 30))
     cutoff = now - delay
@@ -245,9 +244,7 @@ def send_digests(now=None):
             )
         if not ids:
             return 0
-        threads = Thread.objects.filter(pk__in=ids).select_related("mentor", "mentee")
-        if connection_supports_skip_locked():
-            threads = threads.select_for_update(skip_locked=True, of=("self",))
+        threads = claim(Thread.objects.filter(pk__in=ids).select_related("mentor", "mentee"))
         per_user = {}
         for thread in threads:
             for side, other in sides:

@@ -15,8 +15,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.claims import claim
 from academy.models import MentorKind, MentorProfile
-from academy.services import connection_supports_skip_locked
 from mentorship.errors import AssignmentError
 from mentorship.models import (
     AssignmentStatus,
@@ -281,12 +281,6 @@ def graduate_all(cohort, by, *, only=None, now=None):
 # --- periodic work ---------------------------------------------------------------------------
 
 
-def _claim(qs):
-    if connection_supports_skip_locked():
-        return qs.select_for_update(skip_locked=True)
-    return qs.select_for_update()
-
-
 def close_guidance(*, now=None):
     """After a cohort's guidance month, send each pair its summary once; returns cohorts closed.
 
@@ -297,7 +291,7 @@ def close_guidance(*, now=None):
     today = timezone.localdate(now)
     closed = 0
     with transaction.atomic():
-        cohorts = _claim(
+        cohorts = claim(
             Cohort.objects.filter(guidance_closed_at__isnull=True, guidance_ends_on__lt=today)
         )
         for cohort in cohorts:
@@ -330,7 +324,7 @@ def send_class_reminders(*, now=None, ahead=timedelta(hours=24)):
     now = now or timezone.now()
     sent = 0
     with transaction.atomic():
-        due = _claim(
+        due = claim(
             ClassSession.objects.filter(
                 reminded_at__isnull=True, starts_at__gt=now, starts_at__lte=now + ahead
             ).select_related("cohort")
