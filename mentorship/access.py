@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from academy import roles
 from academy.access import has_permission
 from academy.models import MentorKind, MentorProfile
+from mentorship import policies
 from mentorship.errors import NotAllowed
 from mentorship.models import (
     ACTIVE_STATUSES,
@@ -46,6 +47,11 @@ def assignments_of(mentor, mentee):
     )
 
 
+def assignment_on(mentor, mentee, day):
+    """The pair's assignment in force on ``day`` (mentor's calendar), if any."""
+    return policies.active_assignments(on=day).filter(mentor=mentor, mentee=mentee).first()
+
+
 def current_assignment(mentor, mentee, today):
     """The assignment under which the mentee books now: today's, else the next one."""
     return assignments_of(mentor, mentee).filter(ends_on__gte=today).order_by("starts_on").first()
@@ -65,17 +71,12 @@ def booking_assignment(profile, mentee, today, day=None):
     if not profile.is_active:
         raise NotAllowed(_("This mentor is not taking bookings at the moment."))
     if day is not None:
-        covering = assignments_of(mentor, mentee).filter(starts_on__lte=day, ends_on__gte=day)
-        assignment = covering.first()
+        assignment = assignment_on(mentor, mentee, day)
         if assignment is not None:
             return assignment
     if profile.kind == MentorKind.STAR:
         if day is None:
-            assignment = (
-                assignments_of(mentor, mentee)
-                .filter(starts_on__lte=today, ends_on__gte=today)
-                .first()
-            )
+            assignment = assignment_on(mentor, mentee, today)
             if assignment is not None:
                 return assignment
         if not roles.has_role(mentee, roles.SHOPKEEPER):

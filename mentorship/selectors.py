@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from academy.models import MentorKind, MentorProfile
-from mentorship import slots
+from mentorship import policies, slots
 from mentorship.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -268,7 +268,7 @@ def next_free_slots(profiles, mentee, now):
         today = now.astimezone(profile.zone).date()
         current = [a for a in assignments.get(profile.user_id, []) if a.ends_on >= today]
         if profile.kind == MentorKind.STAR:
-            assignment = next((a for a in current if a.starts_on <= today), None)
+            assignment = next((a for a in current if policies.is_active_on(a, today)), None)
         elif current:
             assignment = current[0]
         else:

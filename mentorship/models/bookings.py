@@ -129,13 +129,6 @@ class MentorAssignment(models.Model):
     def __str__(self):
         return f"{self.mentee} → {self.mentor} ({self.starts_on}-{self.ends_on})"
 
-    @property
-    def is_active(self):
-        return self.status == AssignmentStatus.ACTIVE
-
-    def covers(self, day):
-        return self.is_active and self.starts_on <= day <= self.ends_on
-
 
 class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")

@@ -16,16 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import MentorProfile
-from mentorship import access, errors, selectors, slots
+from mentorship import access, errors, policies, selectors, slots
 from mentorship.errors import BookingError, NotAllowed
 from mentorship.models import (
-    AssignmentStatus,
     Booking,
     BookingEvent,
     BookingStatus,
     CancelReason,
     EventKind,
-    MentorAssignment,
     MentorSchedule,
     ProposalStatus,
     RescheduleProposal,
@@ -77,12 +75,9 @@ def capacity_refusal(profile, mentee, now):
             mentor_id=profile.user_id, status=BookingStatus.CONFIRMED, end__gt=now
         ).values_list("mentee_id", flat=True)
     ) | set(
-        MentorAssignment.objects.filter(
-            mentor_id=profile.user_id,
-            status=AssignmentStatus.ACTIVE,
-            starts_on__lte=today,
-            ends_on__gte=today,
-        ).values_list("mentee_id", flat=True)
+        policies.active_assignments(on=today)
+        .filter(mentor_id=profile.user_id)
+        .values_list("mentee_id", flat=True)
     )
     if mentee.pk not in current and len(current) >= profile.capacity:
         return _(
@@ -200,14 +195,13 @@ def _profile_of(booking):
 
 
 def _check_mentee_may_change(booking, schedule, now):
-    if booking.start - now < timedelta(minutes=schedule.change_cutoff):
-        hours = schedule.change_cutoff / 60
+    if not policies.mentee_may_change(booking, schedule, now):
         raise BookingError(
             _(
                 "Sessions can be changed or cancelled up to %(hours)s hours before they "
                 "start. Please message your mentor instead."
             )
-            % {"hours": f"{hours:g}"},
+            % {"hours": policies.cutoff_hours(schedule)},
             "cutoff",
         )
 

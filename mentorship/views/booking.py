@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from academy.models import MentorProfile
 from academy.ratelimits import too_many
-from mentorship import access, choices, ics, selectors, services, slots
+from mentorship import access, choices, ics, policies, selectors, services, slots
 from mentorship.errors import REFUSAL_MESSAGES, BookingError, NotAllowed, refused
 from mentorship.forms import BookingForm, CancelForm, ProposeForm, parse_instant
 from mentorship.models import (
@@ -258,8 +258,8 @@ def booking_detail(request, pk):
     schedule = selectors.schedule_for(booking.mentor.mentor_profile)
     notes = [n for n in booking.notes.select_related("author") if n.visible_to(user)]
     proposal = booking.proposals.filter(status=ProposalStatus.PENDING).first()
-    can_change = booking.status == BookingStatus.CONFIRMED and booking.start - now >= timedelta(
-        minutes=schedule.change_cutoff
+    can_change = booking.status == BookingStatus.CONFIRMED and policies.mentee_may_change(
+        booking, schedule, now
     )
     started = booking.start <= now
     return render(
@@ -284,7 +284,7 @@ def booking_detail(request, pk):
             "can_mark": as_mentor and started and booking.status in ACTIVE_STATUSES,
             "can_write": booking.status != BookingStatus.CANCELLED,
             "note_visibilities": NoteVisibility.choices,
-            "cutoff_hours": f"{schedule.change_cutoff / 60:g}",
+            "cutoff_hours": policies.cutoff_hours(schedule),
             "tab": "agenda" if as_mentor else "bookings",
         },
     )
