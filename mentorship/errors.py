@@ -28,6 +28,10 @@ class AssignmentError(MentorshipError):
     """An assignment of a mentee to a mentor that cannot be made or ended."""
 
 
+class ScheduleError(MentorshipError):
+    """Booking settings, weekly hours or a date override that cannot be saved."""
+
+
 class FollowUpError(MentorshipError):
     """A note, goal, comment or message that cannot be saved."""
 

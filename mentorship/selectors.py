@@ -27,14 +27,15 @@ _COUNT_MARGIN = timedelta(days=8)
 
 
 def schedule_for(profile):
-    """The mentor's schedule, created with defaults the first time it is needed."""
+    """The mentor's schedule; one without a schedule yet reads the defaults a new one gets.
+
+    Nothing is written here: the first change (``services.schedule.lock_schedule``)
+    saves her schedule.
+    """
     try:
         return profile.schedule
     except MentorSchedule.DoesNotExist:
-        schedule, _created = MentorSchedule.objects.get_or_create(
-            mentor=profile, defaults={"session_lengths": [30, 60]}
-        )
-        return schedule
+        return MentorSchedule(mentor_id=profile.pk, session_lengths=[30, 60])
 
 
 def policy_for(schedule, profile, assignment=None):
@@ -79,10 +80,21 @@ _SESSION_FIELDS = ("start", "end", "blocked_start", "blocked_end", "mentee_id", 
 
 
 def rules_of(schedule):
+    if schedule.pk is None:
+        return []
     return [slots.Rule(r.weekday, r.start_time, r.end_time) for r in schedule.rules.all()]
 
 
+def upcoming_overrides(schedule, today):
+    """The date overrides not yet over, for the mentor's availability page."""
+    if schedule.pk is None:
+        return []
+    return list(schedule.overrides.filter(last_day__gte=today))
+
+
 def overrides_of(schedule, first_day=None, last_day=None):
+    if schedule.pk is None:
+        return []
     qs = schedule.overrides.all()
     if first_day is not None:
         qs = qs.filter(last_day__gte=first_day, first_day__lte=last_day)

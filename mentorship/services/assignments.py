@@ -24,7 +24,8 @@ from mentorship.models import (
     Thread,
 )
 from mentorship.services import notices
-from mentorship.services.booking import _cancel, lock_schedule
+from mentorship.services.booking import _cancel
+from mentorship.services.schedule import lock_schedule
 
 MAX_PERIOD_DAYS = 366
 

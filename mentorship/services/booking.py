@@ -24,24 +24,14 @@ from mentorship.models import (
     BookingStatus,
     CancelReason,
     EventKind,
-    MentorSchedule,
     ProposalStatus,
     RescheduleProposal,
     Thread,
 )
 from mentorship.services import notices, reminders
+from mentorship.services.schedule import lock_schedule
 
 MAX_AGENDA = 1000
-
-
-def lock_schedule(profile):
-    """Lock the mentor's schedule row: the guard of every booking invariant of this mentor."""
-    selectors.schedule_for(profile)
-    return (
-        MentorSchedule.objects.select_for_update(of=("self",))
-        .select_related("mentor__user")
-        .get(mentor=profile)
-    )
 
 
 def _constraint(exc):
