@@ -19,12 +19,11 @@ from mentorship.models import (
     AssignmentStatus,
     Booking,
     BookingStatus,
-    CancelReason,
     MentorAssignment,
     Thread,
 )
 from mentorship.services import notices
-from mentorship.services.booking import _cancel
+from mentorship.services.booking import cancel_for_ended_assignment
 from mentorship.services.schedule import lock_schedule
 
 MAX_PERIOD_DAYS = 366
@@ -157,5 +156,5 @@ def end_assignment(assignment, *, by=None, last_day=None, reason="", now=None):
         for booking in later:
             day = booking.start.astimezone(profile.zone).date()
             if assignment.status == AssignmentStatus.REVOKED or day > assignment.ends_on:
-                _cancel(booking, by, CancelReason.ASSIGNMENT_ENDED, reason[:300], now)
+                cancel_for_ended_assignment(booking, by=by, note=reason[:300], now=now)
     return assignment

@@ -282,6 +282,22 @@ def cancel_booking(booking, by, reason, note="", *, now=None):
     return booking
 
 
+def cancel_for_ended_assignment(booking, *, by, note="", now=None):
+    """Cancel a session that falls after the end of the assignment it was booked under.
+
+    For ``end_assignment``, which decided the period is over: neither side's cut-off
+    applies and ``by`` (staff or a program, or None) need not take part. The reason
+    is "mentoring period ended"; history and notices are those of any cancellation.
+    A session cancelled meanwhile is left as it is.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked_booking(booking)
+        if booking.status == BookingStatus.CONFIRMED:
+            _cancel(booking, by, CancelReason.ASSIGNMENT_ENDED, note, now)
+    return booking
+
+
 def _cancel(booking, by, reason, note, now):
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
