@@ -35,12 +35,17 @@ def cutoff_hours(schedule):
 # --- assignments in force ----------------------------------------------------------
 
 
-def active_on(day):
-    """A ``Q`` for ``MentorAssignment`` rows in force on ``day`` (first and last day included).
+def active_between(first_day, last_day):
+    """A ``Q`` for ``MentorAssignment`` rows in force on some day of [first_day, last_day].
 
-    ``day`` is a day of the mentor's calendar: assignment periods are.
+    Days are days of the mentor's calendar, as assignment periods are; both ends count.
     """
-    return Q(status=AssignmentStatus.ACTIVE, starts_on__lte=day, ends_on__gte=day)
+    return Q(status=AssignmentStatus.ACTIVE, starts_on__lte=last_day, ends_on__gte=first_day)
+
+
+def active_on(day):
+    """A ``Q`` for ``MentorAssignment`` rows in force on ``day``."""
+    return active_between(day, day)
 
 
 def active_assignments(queryset=None, *, on):

@@ -13,10 +13,14 @@ from academy.models import MentorKind, MentorProfile
 from mentorship import policies, slots
 from mentorship.models import (
     ACTIVE_STATUSES,
+    AssignmentStatus,
+    AvailabilityOverride,
+    AvailabilityRule,
     Booking,
     BookingStatus,
     Goal,
     GoalStatus,
+    MentorAssignment,
     MentorSchedule,
     Message,
     Thread,
@@ -232,20 +236,44 @@ def next_free_slots(profiles, mentee, now):
     For the mentor finder: star mentors (open) and mentors the mentee is assigned to.
     Returns {profile pk: Slot or None}.
     """
-    from mentorship.models import (
-        AssignmentStatus,
-        AvailabilityOverride,
-        AvailabilityRule,
-        MentorAssignment,
-    )
-
     profiles = [p for p in profiles if _has_schedule(p)]
     if not profiles:
         return {}
-    schedule_ids = [p.schedule.pk for p in profiles]
-    user_ids = [p.user_id for p in profiles]
     horizon_end = now + timedelta(days=max(p.schedule.horizon_days for p in profiles))
-    rules, overrides, mentor_rows = {}, {}, {}
+    rules, overrides = _hours_by_schedule([p.schedule.pk for p in profiles], now)
+    mentor_sessions = _sessions_by_mentor([p.user_id for p in profiles], now, horizon_end)
+    mine = [
+        _session(r)
+        for r in Booking.objects.filter(
+            mentee=mentee, status__in=ACTIVE_STATUSES, end__gt=now, start__lt=horizon_end
+        ).values(*_SESSION_FIELDS)
+    ]
+    assignments = _assignments_by_mentor(mentee, [p.user_id for p in profiles], now)
+    result = {}
+    for profile in profiles:
+        today = now.astimezone(profile.zone).date()
+        bookable, assignment = _finder_assignment(
+            profile, assignments.get(profile.user_id, []), today
+        )
+        if not bookable:
+            continue
+        schedule = profile.schedule
+        calendar = slots.Calendar(
+            policy=policy_for(schedule, profile, assignment),
+            rules=rules.get(schedule.pk, []),
+            overrides=overrides.get(schedule.pk, []),
+            mentor_sessions=mentor_sessions.get(profile.user_id, []),
+            mentee_sessions=mine,
+            mentee_id=mentee.pk,
+            assignment_id=assignment.pk if assignment else None,
+        )
+        free = slots.free_slots(calendar, schedule.lengths[0], now)
+        result[profile.pk] = free[0] if free else None
+    return result
+
+
+def _hours_by_schedule(schedule_ids, now):
+    rules, overrides = {}, {}
     for r in AvailabilityRule.objects.filter(schedule_id__in=schedule_ids):
         rules.setdefault(r.schedule_id, []).append(slots.Rule(r.weekday, r.start_time, r.end_time))
     for o in AvailabilityOverride.objects.filter(
@@ -254,19 +282,23 @@ def next_free_slots(profiles, mentee, now):
         overrides.setdefault(o.schedule_id, []).append(
             slots.Override(o.first_day, o.last_day, o.kind, o.start_time, o.end_time)
         )
+    return rules, overrides
+
+
+def _sessions_by_mentor(user_ids, now, horizon_end):
+    sessions = {}
     for row in Booking.objects.filter(
         mentor_id__in=user_ids,
         status__in=ACTIVE_STATUSES,
         blocked_end__gt=now - _COUNT_MARGIN,
         blocked_start__lt=horizon_end + _COUNT_MARGIN,
     ).values("mentor_id", *_SESSION_FIELDS):
-        mentor_rows.setdefault(row["mentor_id"], []).append(_session(row))
-    mine = [
-        _session(r)
-        for r in Booking.objects.filter(
-            mentee=mentee, status__in=ACTIVE_STATUSES, end__gt=now, start__lt=horizon_end
-        ).values(*_SESSION_FIELDS)
-    ]
+        sessions.setdefault(row["mentor_id"], []).append(_session(row))
+    return sessions
+
+
+def _assignments_by_mentor(mentee, user_ids, now):
+    """The mentee's assignments not yet over with these mentors, earliest first."""
     assignments = {}
     for a in MentorAssignment.objects.filter(
         mentee=mentee,
@@ -275,29 +307,21 @@ def next_free_slots(profiles, mentee, now):
         ends_on__gte=(now - timedelta(days=1)).date(),
     ).order_by("starts_on"):
         assignments.setdefault(a.mentor_id, []).append(a)
-    result = {}
-    for profile in profiles:
-        today = now.astimezone(profile.zone).date()
-        current = [a for a in assignments.get(profile.user_id, []) if a.ends_on >= today]
-        if profile.kind == MentorKind.STAR:
-            assignment = next((a for a in current if policies.is_active_on(a, today)), None)
-        elif current:
-            assignment = current[0]
-        else:
-            continue
-        schedule = profile.schedule
-        calendar = slots.Calendar(
-            policy=policy_for(schedule, profile, assignment),
-            rules=rules.get(schedule.pk, []),
-            overrides=overrides.get(schedule.pk, []),
-            mentor_sessions=mentor_rows.get(profile.user_id, []),
-            mentee_sessions=mine,
-            mentee_id=mentee.pk,
-            assignment_id=assignment.pk if assignment else None,
-        )
-        free = slots.free_slots(calendar, schedule.lengths[0], now)
-        result[profile.pk] = free[0] if free else None
-    return result
+    return assignments
+
+
+def _finder_assignment(profile, assignments, today):
+    """(bookable, assignment) as ``access.booking_assignment`` decides it, from loaded rows.
+
+    A star mentor is bookable, under today's assignment if any; any other mentor
+    only under today's or the next assignment.
+    """
+    current = [a for a in assignments if a.ends_on >= today]
+    if profile.kind == MentorKind.STAR:
+        return True, next((a for a in current if policies.is_active_on(a, today)), None)
+    if current:
+        return True, current[0]
+    return False, None
 
 
 def _has_schedule(profile):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.claims import claim
 from academy.models import MentorKind, MentorProfile
+from mentorship import policies
 from mentorship.errors import AssignmentError
 from mentorship.models import (
     AssignmentStatus,
@@ -125,10 +126,8 @@ def auto_assign(cohort, by, *, now=None):
         )
     )
     overlapping = MentorAssignment.objects.filter(
+        policies.active_between(cohort.guidance_starts_on, cohort.guidance_ends_on),
         mentor_id__in=[e.user_id for e in experts],
-        status=AssignmentStatus.ACTIVE,
-        starts_on__lte=cohort.guidance_ends_on,
-        ends_on__gte=cohort.guidance_starts_on,
     )
     by_mentor = {}
     for a in overlapping:

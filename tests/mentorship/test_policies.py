@@ -53,3 +53,15 @@ def test_active_assignments_narrows_a_given_queryset():
 
     assert list(policies.active_assignments(mine, on=date(2026, 12, 5))) == [assignment]
     assert MentorAssignment.objects.filter(policies.active_on(date(2026, 12, 5))).count() == 2
+
+
+def test_an_assignment_is_in_force_during_a_period_it_touches_on_one_day_or_more():
+    assignment = AssignmentFactory(starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31))
+
+    def touching(first, last):
+        return list(MentorAssignment.objects.filter(policies.active_between(first, last)))
+
+    assert touching(date(2026, 11, 1), date(2026, 12, 1)) == [assignment]
+    assert touching(date(2026, 12, 31), date(2027, 1, 31)) == [assignment]
+    assert touching(date(2026, 11, 1), date(2026, 11, 30)) == []
+    assert touching(date(2027, 1, 1), date(2027, 1, 31)) == []
