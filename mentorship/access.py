@@ -108,20 +108,5 @@ def mentee_ids_of(mentor):
     return set(assigned) | set(booked)
 
 
-def mentor_ids_of(mentee):
-    assigned = MentorAssignment.objects.filter(
-        mentee=mentee, status=AssignmentStatus.ACTIVE
-    ).values_list("mentor_id", flat=True)
-    booked = Booking.objects.filter(mentee=mentee, status__in=ACTIVE_STATUSES).values_list(
-        "mentor_id", flat=True
-    )
-    return set(assigned) | set(booked)
-
-
-def can_see_mentee(user, mentee):
-    """The mentee herself, her mentors, and program staff."""
-    return user.pk == mentee.pk or can_manage_mentoring(user) or is_mentee_of(user, mentee)
-
-
 def bookings_visible_to(user):
     return Booking.objects.filter(Q(mentor=user) | Q(mentee=user))

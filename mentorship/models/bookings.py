@@ -270,10 +270,6 @@ class Booking(models.Model):
         return f"{self.mentee} · {self.mentor} · {self.start:%Y-%m-%d %H:%M} UTC"
 
     @property
-    def is_active(self):
-        return self.status != BookingStatus.CANCELLED
-
-    @property
     def duration_minutes(self):
         return int((self.end - self.start).total_seconds() // 60)
 

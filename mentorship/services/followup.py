@@ -9,7 +9,6 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from academy import roles
 from academy.claims import claim
 from mentorship import access
 from mentorship.errors import FollowUpError, NotAllowed
@@ -72,14 +71,6 @@ def add_note(booking, author, body, visibility=NoteVisibility.SHARED):
     return SessionNote.objects.create(
         booking=booking, author=author, body=body, visibility=visibility
     )
-
-
-def edit_note(note, author, body):
-    if note.author_id != author.pk:
-        raise NotAllowed()
-    note.body = _text(body, 4000, _("Please write the note first."))
-    note.save(update_fields=["body", "updated_at"])
-    return note
 
 
 def _goal_fields(title, target_value, unit, due_on, description):
@@ -293,7 +284,3 @@ def reset_feed(user):
 
 def revoke_feed(user):
     return CalendarFeed.objects.filter(user=user).delete()[0] > 0
-
-
-def can_use_mentorship(user):
-    return roles.has_role(user, roles.SHOPKEEPER, roles.MENTOR)
