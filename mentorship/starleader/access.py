@@ -10,9 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from academy.access import has_permission
 from mentorship.models import AssignmentStatus, MentorAssignment
-from mentorship.starleader.models import Application, ClassSession
-
-SOURCE = "starleader"
+from mentorship.starleader.models import GUIDANCE_SOURCE, Application, ClassSession
 
 # Program staff who run cohorts: admissions, classes, experts, graduation.
 can_run_cohorts = has_permission("mentorship.manage_cohorts")
@@ -24,8 +22,8 @@ def teaches(user, cohort_id):
 
 def guides(user, application):
     return MentorAssignment.objects.filter(
-        source=SOURCE,
-        reference=f"cohort-{application.cohort_id}",
+        source=GUIDANCE_SOURCE,
+        reference=application.cohort.reference,
         mentor=user,
         mentee_id=application.applicant_id,
         status=AssignmentStatus.ACTIVE,

@@ -16,8 +16,8 @@ from courses.models import CertificateKind
 from courses.services import issue_certificate
 from mentorship.models import Booking, BookingStatus, Goal
 from mentorship.services import assign_mentee
-from mentorship.starleader.guidance import SOURCE
 from mentorship.starleader.models import (
+    GUIDANCE_SOURCE,
     ActionPlan,
     Application,
     ApplicationEvent,
@@ -262,7 +262,7 @@ def _guide(cohort, application, expert, staff, held, slot):
         starts_on=cohort.guidance_starts_on,
         ends_on=cohort.guidance_ends_on,
         by=staff,
-        source=SOURCE,
+        source=GUIDANCE_SOURCE,
         reference=cohort.reference,
         reason=str(cohort),
         weekly_limit=cohort.guidance_weekly_limit,

@@ -31,6 +31,7 @@ from mentorship.services.assignments import assign_mentee, end_assignment, peak_
 from mentorship.starleader import notices
 from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import (
+    GUIDANCE_SOURCE,
     ActionPlan,
     Application,
     Attendance,
@@ -40,14 +41,13 @@ from mentorship.starleader.models import (
 )
 from mentorship.starleader.transitions import change_status, check
 
-SOURCE = "starleader"
 GUIDANCE_NOTICE_MINUTES = 60
 ASSIGNABLE = [Status.CONFIRMED, Status.ATTENDING]
 
 
 def program_assignments(cohort):
     return MentorAssignment.objects.filter(
-        source=SOURCE, reference=cohort.reference, status=AssignmentStatus.ACTIVE
+        source=GUIDANCE_SOURCE, reference=cohort.reference, status=AssignmentStatus.ACTIVE
     )
 
 
@@ -91,7 +91,7 @@ def assign_expert(application, mentor, by, *, now=None):
                 starts_on=cohort.guidance_starts_on,
                 ends_on=cohort.guidance_ends_on,
                 by=by,
-                source=SOURCE,
+                source=GUIDANCE_SOURCE,
                 reference=cohort.reference,
                 reason=str(cohort),
                 weekly_limit=cohort.guidance_weekly_limit,

@@ -15,6 +15,7 @@ from mentorship.models import AssignmentStatus, Goal, GoalStatus, MentorAssignme
 from mentorship.starleader import guidance, services
 from mentorship.starleader.models import (
     ACTIVE_STATUSES,
+    GUIDANCE_SOURCE,
     MEMBER_STATUSES,
     SEAT_STATUSES,
     ActionPlan,
@@ -111,7 +112,7 @@ def mentor_members(user):
         status__in=MEMBER_STATUSES,
     )
     for reference, mentee_id in MentorAssignment.objects.filter(
-        source=guidance.SOURCE, mentor=user, status=AssignmentStatus.ACTIVE
+        source=GUIDANCE_SOURCE, mentor=user, status=AssignmentStatus.ACTIVE
     ).values_list("reference", "mentee_id"):
         query |= Q(cohort_id=_cohort_id(reference), applicant_id=mentee_id)
     return list(
