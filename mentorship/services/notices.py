@@ -94,31 +94,33 @@ def cancelled(booking):
         )
 
 
-def proposed(proposal):
-    booking, user = proposal.booking, proposal.booking.mentee
+def _about_proposal(proposal, user, event, title, template):
+    booking = proposal.booking
     context = _booking_context(booking, user)
     context.update(proposal=proposal, new_when=when(proposal.start, user))
-    send(
+    key = f"mentorship:proposal:{proposal.pk}:{event}"
+    send(user, key, title, template, context, _url(booking))
+
+
+def proposed(proposal):
+    booking, user = proposal.booking, proposal.booking.mentee
+    _about_proposal(
+        proposal,
         user,
-        f"mentorship:proposal:{proposal.pk}:proposed",
+        "proposed",
         title_for(user, _("%(name)s proposes a new time"), name=booking.mentor),
         "mentorship/notices/proposed.txt",
-        context,
-        _url(booking),
     )
 
 
 def proposal_declined(proposal):
     booking, user = proposal.booking, proposal.booking.mentor
-    context = _booking_context(booking, user)
-    context.update(proposal=proposal, new_when=when(proposal.start, user))
-    send(
+    _about_proposal(
+        proposal,
         user,
-        f"mentorship:proposal:{proposal.pk}:declined",
+        "declined",
         title_for(user, _("%(name)s kept the original time"), name=booking.mentee),
         "mentorship/notices/proposal_declined.txt",
-        context,
-        _url(booking),
     )
 
 

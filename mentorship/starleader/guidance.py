@@ -85,21 +85,31 @@ def assign_expert(application, mentor, by, *, now=None):
                 now=now,
             )
         try:
-            return assign_mentee(
-                mentor,
-                application.applicant,
-                starts_on=cohort.guidance_starts_on,
-                ends_on=cohort.guidance_ends_on,
-                by=by,
-                source=GUIDANCE_SOURCE,
-                reference=cohort.reference,
-                reason=str(cohort),
-                weekly_limit=cohort.guidance_weekly_limit,
-                session_limit=cohort.guidance_session_limit,
-                minimum_notice=GUIDANCE_NOTICE_MINUTES,
-            )
+            return assign_guidance(mentor, application, by)
         except AssignmentError as exc:
             raise CohortError(exc.message, exc.code) from None
+
+
+def assign_guidance(mentor, application, by, *, announce=True):
+    """The mentorship assignment of a member's guidance month: her cohort's dates and limits.
+
+    Mentorship's ``assign_mentee`` keeps the mentor's capacity; ``AssignmentError`` if not.
+    """
+    cohort = application.cohort
+    return assign_mentee(
+        mentor,
+        application.applicant,
+        starts_on=cohort.guidance_starts_on,
+        ends_on=cohort.guidance_ends_on,
+        by=by,
+        source=GUIDANCE_SOURCE,
+        reference=cohort.reference,
+        reason=str(cohort),
+        weekly_limit=cohort.guidance_weekly_limit,
+        session_limit=cohort.guidance_session_limit,
+        minimum_notice=GUIDANCE_NOTICE_MINUTES,
+        announce=announce,
+    )
 
 
 def _region(user):
