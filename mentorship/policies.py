@@ -9,9 +9,14 @@ from datetime import timedelta
 
 from django.db.models import Q
 
-from mentorship.models import AssignmentStatus, MentorAssignment
+from mentorship.models import AssignmentStatus, BookingStatus, MentorAssignment
 
 # --- moving and cancelling a session -----------------------------------------------
+
+
+def still_ahead(booking, now):
+    """A confirmed session that has not started: the only kind that is moved or cancelled."""
+    return booking.status == BookingStatus.CONFIRMED and booking.start > now
 
 
 def change_deadline(booking, schedule):

@@ -227,7 +227,7 @@ def reschedule_booking(booking, by, start, minutes, *, reason="", now=None):
         booking = _locked_booking(booking)
         if by.pk != booking.mentee_id:
             raise NotAllowed(_("Only the mentee can move a session; mentors propose a new time."))
-        if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
+        if not policies.still_ahead(booking, now):
             raise BookingError(_("This session can no longer be changed."), "closed")
         _check_mentee_may_change(booking, schedule, now)
         assignment = check_slot(schedule, by, start, minutes, now=now, exclude=booking)
@@ -273,7 +273,7 @@ def cancel_booking(booking, by, reason, note="", *, now=None):
         booking = _locked_booking(booking)
         if not booking.is_party(by):
             raise NotAllowed()
-        if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
+        if not policies.still_ahead(booking, now):
             raise BookingError(_("This session can no longer be cancelled."), "closed")
         if by.pk == booking.mentee_id:
             schedule = selectors.schedule_for(_profile_of(booking))
@@ -336,7 +336,7 @@ def propose_new_time(booking, by, start, *, reason, now=None):
         booking = _locked_booking(booking)
         if by.pk != booking.mentor_id:
             raise NotAllowed(_("Only the mentor can propose a new time."))
-        if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
+        if not policies.still_ahead(booking, now):
             raise BookingError(_("This session can no longer be changed."), "closed")
         if start == booking.start:
             raise BookingError(_("That is the session's current time."), "same")

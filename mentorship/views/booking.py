@@ -270,10 +270,8 @@ def booking_detail(request, pk):
     schedule = selectors.schedule_for(booking.mentor.mentor_profile)
     notes = [n for n in booking.notes.select_related("author") if n.visible_to(user)]
     proposal = booking.proposals.filter(status=ProposalStatus.PENDING).first()
-    can_change = booking.status == BookingStatus.CONFIRMED and policies.mentee_may_change(
-        booking, schedule, now
-    )
-    started = booking.start <= now
+    ahead = policies.still_ahead(booking, now)
+    can_change = ahead and policies.mentee_may_change(booking, schedule, now)
     return render(
         request,
         "mentorship/booking_detail.html",
@@ -288,12 +286,10 @@ def booking_detail(request, pk):
             "proposal": proposal,
             "events": list(booking.events.select_related("actor")),
             "can_reschedule": not as_mentor and can_change,
-            "can_cancel": booking.status == BookingStatus.CONFIRMED
-            and not started
-            and (as_mentor or can_change),
+            "can_cancel": ahead and (as_mentor or can_change),
             "cancel_form": CancelForm(as_mentor=as_mentor),
-            "can_propose": as_mentor and booking.status == BookingStatus.CONFIRMED and not started,
-            "can_mark": as_mentor and started and booking.status in ACTIVE_STATUSES,
+            "can_propose": as_mentor and ahead,
+            "can_mark": as_mentor and booking.start <= now and booking.status in ACTIVE_STATUSES,
             "can_write": booking.status != BookingStatus.CANCELLED,
             "note_visibilities": NoteVisibility.choices,
             "cutoff_hours": policies.cutoff_hours(schedule),

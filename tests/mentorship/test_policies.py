@@ -65,3 +65,13 @@ def test_an_assignment_is_in_force_during_a_period_it_touches_on_one_day_or_more
     assert touching(date(2026, 12, 31), date(2027, 1, 31)) == [assignment]
     assert touching(date(2026, 11, 1), date(2026, 11, 30)) == []
     assert touching(date(2027, 1, 1), date(2027, 1, 31)) == []
+
+
+def test_only_a_confirmed_session_not_yet_started_is_still_ahead():
+    profile = open_mentor()
+    confirmed = make_booking(profile, start=START)
+    cancelled = make_booking(profile, start=START, status="cancelled")
+
+    assert policies.still_ahead(confirmed, START - timedelta(minutes=1))
+    assert not policies.still_ahead(confirmed, START)
+    assert not policies.still_ahead(cancelled, START - timedelta(days=1))
