@@ -184,6 +184,11 @@ def _profile_of(booking):
     return MentorProfile.objects.select_related("user").get(user_id=booking.mentor_id)
 
 
+def _check_still_ahead(booking, now):
+    if not policies.still_ahead(booking, now):
+        raise BookingError(_("This session can no longer be changed."), "closed")
+
+
 def _check_mentee_may_change(booking, schedule, now):
     if not policies.mentee_may_change(booking, schedule, now):
         raise BookingError(
@@ -227,8 +232,7 @@ def reschedule_booking(booking, by, start, minutes, *, reason="", now=None):
         booking = _locked_booking(booking)
         if by.pk != booking.mentee_id:
             raise NotAllowed(_("Only the mentee can move a session; mentors propose a new time."))
-        if not policies.still_ahead(booking, now):
-            raise BookingError(_("This session can no longer be changed."), "closed")
+        _check_still_ahead(booking, now)
         _check_mentee_may_change(booking, schedule, now)
         assignment = check_slot(schedule, by, start, minutes, now=now, exclude=booking)
         booking.assignment = assignment
@@ -336,8 +340,7 @@ def propose_new_time(booking, by, start, *, reason, now=None):
         booking = _locked_booking(booking)
         if by.pk != booking.mentor_id:
             raise NotAllowed(_("Only the mentor can propose a new time."))
-        if not policies.still_ahead(booking, now):
-            raise BookingError(_("This session can no longer be changed."), "closed")
+        _check_still_ahead(booking, now)
         if start == booking.start:
             raise BookingError(_("That is the session's current time."), "same")
         _check_clash(schedule, booking, start, now)
