@@ -132,12 +132,15 @@ def record_progress(goal, by, value, comment=""):
 
 
 def set_goal_status(goal, by, status):
+    """The mentee closes, drops or reopens her goal; under the goal's lock, as progress is."""
     if by.pk != goal.mentee_id:
         raise NotAllowed()
     if status not in GoalStatus.values:
         raise FollowUpError(_("Unknown status."), "status")
-    goal.status = status
-    goal.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        goal = Goal.objects.select_for_update().get(pk=goal.pk)
+        goal.status = status
+        goal.save(update_fields=["status", "updated_at"])
     return goal
 
 
