@@ -4,10 +4,8 @@ from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
 from academy.models import MentorProfile
-from mentorship import slots
+from mentorship import selectors, slots
 from mentorship.models import (
-    AvailabilityOverride,
-    AvailabilityRule,
     Booking,
     BookingStatus,
 )
@@ -24,7 +22,9 @@ def utilisation(first_day, last_day):
         .select_related("user", "schedule")
         .order_by("user__display_name", "id")
     )
-    rules, overrides = _hours_of(profiles, first_day, last_day)
+    rules, overrides = selectors.hours_by_schedule(
+        [p.schedule.pk for p in profiles], first_day, last_day
+    )
     sessions = _sessions_of(first_day, last_day)
     rows, totals = [], defaultdict(int)
     for profile in profiles:
@@ -44,20 +44,6 @@ def utilisation(first_day, last_day):
         rows.append({"profile": profile, **figures})
     totals["utilisation"] = _percent(totals["booked_minutes"], totals["offered_minutes"])
     return rows, dict(totals)
-
-
-def _hours_of(profiles, first_day, last_day):
-    """The mentors' weekly rules and the overrides touching the period, by schedule."""
-    rules, overrides = defaultdict(list), defaultdict(list)
-    for r in AvailabilityRule.objects.filter(schedule__mentor__in=profiles):
-        rules[r.schedule_id].append(slots.Rule(r.weekday, r.start_time, r.end_time))
-    for o in AvailabilityOverride.objects.filter(
-        schedule__mentor__in=profiles, last_day__gte=first_day, first_day__lte=last_day
-    ):
-        overrides[o.schedule_id].append(
-            slots.Override(o.first_day, o.last_day, o.kind, o.start_time, o.end_time)
-        )
-    return rules, overrides
 
 
 def _sessions_of(first_day, last_day):

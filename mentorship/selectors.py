@@ -4,6 +4,7 @@
 queries, whatever the number of bookings.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Count, F, Q
@@ -240,7 +241,9 @@ def next_free_slots(profiles, mentee, now):
     if not profiles:
         return {}
     horizon_end = now + timedelta(days=max(p.schedule.horizon_days for p in profiles))
-    rules, overrides = _hours_by_schedule([p.schedule.pk for p in profiles], now)
+    rules, overrides = hours_by_schedule(
+        [p.schedule.pk for p in profiles], (now - timedelta(days=2)).date()
+    )
     mentor_sessions = _sessions_by_mentor([p.user_id for p in profiles], now, horizon_end)
     mine = [
         _session(r)
@@ -272,14 +275,21 @@ def next_free_slots(profiles, mentee, now):
     return result
 
 
-def _hours_by_schedule(schedule_ids, now):
-    rules, overrides = {}, {}
+def hours_by_schedule(schedule_ids, first_day, last_day=None):
+    """Weekly rules, and date overrides touching [first_day, last_day], by schedule; two queries.
+
+    Without ``last_day``, every override not over by ``first_day``.
+    """
+    rules, overrides = defaultdict(list), defaultdict(list)
     for r in AvailabilityRule.objects.filter(schedule_id__in=schedule_ids):
-        rules.setdefault(r.schedule_id, []).append(slots.Rule(r.weekday, r.start_time, r.end_time))
-    for o in AvailabilityOverride.objects.filter(
-        schedule_id__in=schedule_ids, last_day__gte=(now - timedelta(days=2)).date()
-    ):
-        overrides.setdefault(o.schedule_id, []).append(
+        rules[r.schedule_id].append(slots.Rule(r.weekday, r.start_time, r.end_time))
+    touching = AvailabilityOverride.objects.filter(
+        schedule_id__in=schedule_ids, last_day__gte=first_day
+    )
+    if last_day is not None:
+        touching = touching.filter(first_day__lte=last_day)
+    for o in touching:
+        overrides[o.schedule_id].append(
             slots.Override(o.first_day, o.last_day, o.kind, o.start_time, o.end_time)
         )
     return rules, overrides
