@@ -305,11 +305,6 @@ def send_due_emails(limit=100):
     return sent
 
 
-def connection_supports_skip_locked():
-    from django.db import connection
-
-    return connection.features.has_select_for_update_skip_locked
-
 
 def mark_notifications_read(user, ids=None):
     qs = Notification.objects.filter(user=user, read_at__isnull=True)

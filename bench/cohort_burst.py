@@ -119,8 +119,8 @@ def burst(func, items, threads):
 
 
 def tally(results):
+    from mentorship.starleader.errors import CohortError
     from mentorship.starleader.models import Application
-    from mentorship.starleader.transitions import CohortError
 
     done = sum(isinstance(r, Application) for r in results)
     refused = [r for r in results if isinstance(r, CohortError)]

@@ -1,7 +1,10 @@
 """Who may see growth's figures: program staff's reports, and a shopkeeper's sales."""
 
+from django.utils import timezone
+
 from academy import roles
 from academy.access import has_permission
+from mentorship import policies
 
 VIEW_REPORTS = "growth.view_growth_reports"
 IMPORT_METRICS = "growth.import_shop_metrics"
@@ -22,15 +25,5 @@ def can_see_sales(viewer, shopkeeper):
         return True
     if not roles.has_role(viewer, roles.MENTOR):
         return False
-    from django.utils import timezone
-
-    from mentorship.models import AssignmentStatus, MentorAssignment
-
     today = timezone.localdate()
-    return MentorAssignment.objects.filter(
-        mentor=viewer,
-        mentee=shopkeeper,
-        status=AssignmentStatus.ACTIVE,
-        starts_on__lte=today,
-        ends_on__gte=today,
-    ).exists()
+    return policies.active_assignments(on=today).filter(mentor=viewer, mentee=shopkeeper).exists()

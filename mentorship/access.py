@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy import roles
+from academy.access import has_permission
 from academy.models import MentorKind, MentorProfile
+from mentorship import policies
 from mentorship.errors import NotAllowed
 from mentorship.models import (
     ACTIVE_STATUSES,
@@ -17,7 +19,8 @@ from mentorship.models import (
     MentorAssignment,
 )
 
-MANAGE_PERMISSION = "mentorship.manage_mentoring"
+# Program staff who assign mentees and read the mentoring report.
+can_manage_mentoring = has_permission("mentorship.manage_mentoring")
 
 
 def mentor_profile(user):
@@ -33,10 +36,6 @@ def mentor_profile(user):
     return user._mentorship_profile
 
 
-def is_staff(user):
-    return user.is_authenticated and user.has_perm(MANAGE_PERMISSION)
-
-
 def today_for(profile):
     """Today in the mentor's zone: assignment periods are days of the mentor's calendar."""
     return timezone.now().astimezone(profile.zone).date()
@@ -46,6 +45,11 @@ def assignments_of(mentor, mentee):
     return MentorAssignment.objects.filter(
         mentor=mentor, mentee=mentee, status=AssignmentStatus.ACTIVE
     )
+
+
+def assignment_on(mentor, mentee, day):
+    """The pair's assignment in force on ``day`` (mentor's calendar), if any."""
+    return policies.active_assignments(on=day).filter(mentor=mentor, mentee=mentee).first()
 
 
 def current_assignment(mentor, mentee, today):
@@ -67,17 +71,12 @@ def booking_assignment(profile, mentee, today, day=None):
     if not profile.is_active:
         raise NotAllowed(_("This mentor is not taking bookings at the moment."))
     if day is not None:
-        covering = assignments_of(mentor, mentee).filter(starts_on__lte=day, ends_on__gte=day)
-        assignment = covering.first()
+        assignment = assignment_on(mentor, mentee, day)
         if assignment is not None:
             return assignment
     if profile.kind == MentorKind.STAR:
         if day is None:
-            assignment = (
-                assignments_of(mentor, mentee)
-                .filter(starts_on__lte=today, ends_on__gte=today)
-                .first()
-            )
+            assignment = assignment_on(mentor, mentee, today)
             if assignment is not None:
                 return assignment
         if not roles.has_role(mentee, roles.SHOPKEEPER):
@@ -107,21 +106,6 @@ def mentee_ids_of(mentor):
         "mentee_id", flat=True
     )
     return set(assigned) | set(booked)
-
-
-def mentor_ids_of(mentee):
-    assigned = MentorAssignment.objects.filter(
-        mentee=mentee, status=AssignmentStatus.ACTIVE
-    ).values_list("mentor_id", flat=True)
-    booked = Booking.objects.filter(mentee=mentee, status__in=ACTIVE_STATUSES).values_list(
-        "mentor_id", flat=True
-    )
-    return set(assigned) | set(booked)
-
-
-def can_see_mentee(user, mentee):
-    """The mentee herself, her mentors, and program staff."""
-    return user.pk == mentee.pk or is_staff(user) or is_mentee_of(user, mentee)
 
 
 def bookings_visible_to(user):

@@ -249,6 +249,20 @@ def seed_sessions(stdout):
         stdout.write("  demo sessions already exist")
         return
     profile = mentor.mentor_profile
+    first, second = _seed_past_sessions(profile, shopkeeper)
+    _seed_goals(mentor, shopkeeper, first, second)
+    _seed_conversation(mentor, shopkeeper)
+    _seed_other_mentees(profile, shopkeeper)
+    _seed_guidance(shopkeeper)
+    stdout.write(
+        f"  {Booking.objects.count()} sessions, {Goal.objects.count()} goals, "
+        f"{Message.objects.count()} messages"
+    )
+
+
+def _seed_past_sessions(profile, shopkeeper):
+    """The demo pair's two sessions so far, with the mentor's and the mentee's notes."""
+    mentor = profile.user
     first = _past_session(
         profile, shopkeeper, 14, 10, "朋友圈发了很多，但是很少有人回复，想学怎么写文案。"
     )
@@ -270,6 +284,11 @@ def seed_sessions(stdout):
         second, mentor, "建群先从 30 个老客户开始，群规和每日节奏已发给她。", NoteVisibility.SHARED
     )
     _note(second, shopkeeper, "记得问老师：群里发红包多大合适？", NoteVisibility.PRIVATE)
+    return first, second
+
+
+def _seed_goals(mentor, shopkeeper, first, second):
+    """Action items of the two sessions with progress, a goal of her own, a comment."""
     sales = _goal(
         shopkeeper,
         mentor,
@@ -308,6 +327,9 @@ def seed_sessions(stdout):
     )
     GoalComment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(days=2))
 
+
+def _seed_conversation(mentor, shopkeeper):
+    """A few days of messages; the mentor's last reply is still unread."""
     thread, _created = Thread.objects.get_or_create(mentor=mentor, mentee=shopkeeper)
     conversation = [
         (shopkeeper, 3, "王老师，今天按您说的发了三条，有两个老客户来问价了！"),
@@ -324,9 +346,12 @@ def seed_sessions(stdout):
     Thread.objects.filter(pk=thread.pk).update(
         last_message_at=timezone.now() - timedelta(hours=1),
         mentor_read_upto=last.pk,
-        mentee_read_upto=last.pk - 1,  # the mentor's last reply is unread
+        mentee_read_upto=last.pk - 1,
     )
 
+
+def _seed_other_mentees(profile, shopkeeper):
+    """Sessions ahead with the demo mentee and three others; a cancellation and a no-show."""
     _book(profile, shopkeeper, 2, "想请老师看看我的客户群，讨论下一步怎么做活动。")
     others = list(
         User.objects.filter(email__startswith="shop0", shopkeeper_profile__isnull=False).order_by(
@@ -351,23 +376,22 @@ def seed_sessions(stdout):
         )
         _past_session(profile, others[1 % len(others)], 3, 10, "想问怎么涨粉。", status="no_show")
 
-    # The community-operations expert's one month of guidance (the Star Leader way).
+
+def _seed_guidance(shopkeeper):
+    """The community-operations expert's one month of guidance (the Star Leader way)."""
     expert = _user("mentor.he")
-    if expert is not None and hasattr(expert, "mentor_profile"):
-        today = timezone.localdate()
-        assignment = MentorAssignment.objects.filter(mentor=expert, mentee=shopkeeper).first()
-        if assignment is None:
-            assignment = services.assign_mentee(
-                expert,
-                shopkeeper,
-                starts_on=today - timedelta(days=3),
-                ends_on=today + timedelta(days=27),
-                reason="聚星领导者计划结业后一对一陪跑（演示）",
-                weekly_limit=5,
-                announce=False,
-            )
-        _book(expert.mentor_profile, shopkeeper, 1, "复盘这周的群活动数据。", assignment)
-    stdout.write(
-        f"  {Booking.objects.count()} sessions, {Goal.objects.count()} goals, "
-        f"{Message.objects.count()} messages"
-    )
+    if expert is None or not hasattr(expert, "mentor_profile"):
+        return
+    today = timezone.localdate()
+    assignment = MentorAssignment.objects.filter(mentor=expert, mentee=shopkeeper).first()
+    if assignment is None:
+        assignment = services.assign_mentee(
+            expert,
+            shopkeeper,
+            starts_on=today - timedelta(days=3),
+            ends_on=today + timedelta(days=27),
+            reason="聚星领导者计划结业后一对一陪跑（演示）",
+            weekly_limit=5,
+            announce=False,
+        )
+    _book(expert.mentor_profile, shopkeeper, 1, "复盘这周的群活动数据。", assignment)

@@ -1,26 +1,39 @@
-"""Domain errors of mentorship, each with a message the user can read."""
+"""Domain errors of mentorship, each with a message the user can read and a code.
+
+The Star Leader Program adds its own (``mentorship.starleader.errors``).
+"""
 
 from django.utils.translation import gettext_lazy as _
 
+from academy.errors import DomainError
 from mentorship.slots import Refusal
 
 
-class MentorshipError(Exception):
-    """A refused request; ``message`` is translated, ``code`` is for callers and tests."""
-
-    def __init__(self, message, code="invalid"):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
+class MentorshipError(DomainError):
+    """A refused mentorship request: nothing was changed."""
 
 
 class BookingError(MentorshipError):
-    pass
+    """A session that cannot be booked, moved, cancelled or marked as asked."""
 
 
 class NotAllowed(BookingError):
-    def __init__(self, message=None, code="not_allowed"):
-        super().__init__(message or _("You cannot book this mentor."), code)
+    """The user may not do this with this mentor or session at all."""
+
+    default_message = _("You cannot book this mentor.")
+    default_code = "not_allowed"
+
+
+class AssignmentError(MentorshipError):
+    """An assignment of a mentee to a mentor that cannot be made or ended."""
+
+
+class ScheduleError(MentorshipError):
+    """Booking settings, weekly hours or a date override that cannot be saved."""
+
+
+class FollowUpError(MentorshipError):
+    """A note, goal, comment or message that cannot be saved."""
 
 
 REFUSAL_MESSAGES = {

@@ -1,6 +1,5 @@
 """Forms of mentorship: the availability editor, booking, notes, goals, messages, staff."""
 
-import itertools
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from academy.models import MentorProfile, ShopkeeperProfile, User
 from academy.timezones import COMMON_TIME_ZONES, zone_name
 from academy.validators import SingleLineTextMixin
-from mentorship.errors import REFUSAL_MESSAGES
+from mentorship.errors import REFUSAL_MESSAGES, ScheduleError
 from mentorship.models import (
     SESSION_LENGTHS,
     AvailabilityOverride,
@@ -24,6 +23,7 @@ from mentorship.models import (
     Weekday,
 )
 from mentorship.models.schedule import MAX_BUFFER, MAX_HORIZON_DAYS, MAX_NOTICE_MINUTES
+from mentorship.services import schedule as schedule_services
 from mentorship.slots import Refusal
 
 MAX_OVERRIDE_DAYS = 366
@@ -114,8 +114,8 @@ class ScheduleForm(SingleLineTextMixin, forms.ModelForm):
             self.add_error(needed[0], needed[1])
         return data
 
-    def settings(self):
-        """The cleaned values as ``schedule_services.update_settings`` takes them."""
+    def changes(self):
+        """The cleaned values as ``update_booking_settings`` takes them."""
         data = self.cleaned_data
         fields = {name: data[name] for name in self._meta.fields if name != "session_lengths"}
         return {
@@ -125,6 +125,15 @@ class ScheduleForm(SingleLineTextMixin, forms.ModelForm):
             "minimum_notice": data["notice_hours"] * 60,
             "change_cutoff": data["cutoff_hours"] * 60,
         }
+
+    def save(self, commit=True):
+        """Save through ``update_booking_settings``: under the schedule lock, checked again.
+
+        Raises ``ScheduleError`` when a change breaks a rule; nothing is saved then.
+        """
+        if not commit:
+            raise ValueError("Booking settings are saved only under the schedule lock.")
+        return schedule_services.update_booking_settings(self.profile, self.changes())
 
 
 def _max(limit):
@@ -204,21 +213,10 @@ class BaseRuleFormSet(forms.BaseFormSet):
             if not data or data.get("blank"):
                 continue
             by_day.setdefault(data["weekday"], []).append((data["start_time"], data["end_time"]))
-        for day, ranges in by_day.items():
-            ranges.sort()
-            for (a_start, a_end), (b_start, b_end) in itertools.pairwise(ranges):
-                if b_start < a_end:
-                    raise forms.ValidationError(
-                        _(
-                            "Hours on %(day)s overlap: %(first)s and %(second)s. "
-                            "Please join them into one range."
-                        ),
-                        params={
-                            "day": Weekday(day).label,
-                            "first": f"{a_start:%H:%M}-{a_end:%H:%M}",
-                            "second": f"{b_start:%H:%M}-{b_end:%H:%M}",
-                        },
-                    )
+        try:
+            schedule_services.check_weekly_ranges(by_day)
+        except ScheduleError as error:
+            raise forms.ValidationError(error.message) from None
         self.ranges = by_day
 
 

@@ -4,19 +4,24 @@
 queries, whatever the number of bookings.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from academy.models import MentorKind, MentorProfile
-from mentorship import slots
+from mentorship import policies, slots
 from mentorship.models import (
     ACTIVE_STATUSES,
+    AssignmentStatus,
+    AvailabilityOverride,
+    AvailabilityRule,
     Booking,
     BookingStatus,
     Goal,
     GoalStatus,
+    MentorAssignment,
     MentorSchedule,
     Message,
     Thread,
@@ -27,14 +32,15 @@ _COUNT_MARGIN = timedelta(days=8)
 
 
 def schedule_for(profile):
-    """The mentor's schedule, created with defaults the first time it is needed."""
+    """The mentor's schedule; one without a schedule yet reads the defaults a new one gets.
+
+    Nothing is written here: the first change (``services.schedule.lock_schedule``)
+    saves her schedule.
+    """
     try:
         return profile.schedule
     except MentorSchedule.DoesNotExist:
-        schedule, _created = MentorSchedule.objects.get_or_create(
-            mentor=profile, defaults={"session_lengths": [30, 60]}
-        )
-        return schedule
+        return MentorSchedule(mentor_id=profile.pk, session_lengths=[30, 60])
 
 
 def policy_for(schedule, profile, assignment=None):
@@ -79,10 +85,21 @@ _SESSION_FIELDS = ("start", "end", "blocked_start", "blocked_end", "mentee_id", 
 
 
 def rules_of(schedule):
+    if schedule.pk is None:
+        return []
     return [slots.Rule(r.weekday, r.start_time, r.end_time) for r in schedule.rules.all()]
 
 
+def upcoming_overrides(schedule, today):
+    """The date overrides not yet over, for the mentor's availability page."""
+    if schedule.pk is None:
+        return []
+    return list(schedule.overrides.filter(last_day__gte=today))
+
+
 def overrides_of(schedule, first_day=None, last_day=None):
+    if schedule.pk is None:
+        return []
     qs = schedule.overrides.all()
     if first_day is not None:
         qs = qs.filter(last_day__gte=first_day, first_day__lte=last_day)
@@ -220,41 +237,78 @@ def next_free_slots(profiles, mentee, now):
     For the mentor finder: star mentors (open) and mentors the mentee is assigned to.
     Returns {profile pk: Slot or None}.
     """
-    from mentorship.models import (
-        AssignmentStatus,
-        AvailabilityOverride,
-        AvailabilityRule,
-        MentorAssignment,
-    )
-
     profiles = [p for p in profiles if _has_schedule(p)]
     if not profiles:
         return {}
-    schedule_ids = [p.schedule.pk for p in profiles]
-    user_ids = [p.user_id for p in profiles]
     horizon_end = now + timedelta(days=max(p.schedule.horizon_days for p in profiles))
-    rules, overrides, mentor_rows = {}, {}, {}
-    for r in AvailabilityRule.objects.filter(schedule_id__in=schedule_ids):
-        rules.setdefault(r.schedule_id, []).append(slots.Rule(r.weekday, r.start_time, r.end_time))
-    for o in AvailabilityOverride.objects.filter(
-        schedule_id__in=schedule_ids, last_day__gte=(now - timedelta(days=2)).date()
-    ):
-        overrides.setdefault(o.schedule_id, []).append(
-            slots.Override(o.first_day, o.last_day, o.kind, o.start_time, o.end_time)
-        )
-    for row in Booking.objects.filter(
-        mentor_id__in=user_ids,
-        status__in=ACTIVE_STATUSES,
-        blocked_end__gt=now - _COUNT_MARGIN,
-        blocked_start__lt=horizon_end + _COUNT_MARGIN,
-    ).values("mentor_id", *_SESSION_FIELDS):
-        mentor_rows.setdefault(row["mentor_id"], []).append(_session(row))
+    rules, overrides = hours_by_schedule(
+        [p.schedule.pk for p in profiles], (now - timedelta(days=2)).date()
+    )
+    mentor_sessions = _sessions_by_mentor([p.user_id for p in profiles], now, horizon_end)
     mine = [
         _session(r)
         for r in Booking.objects.filter(
             mentee=mentee, status__in=ACTIVE_STATUSES, end__gt=now, start__lt=horizon_end
         ).values(*_SESSION_FIELDS)
     ]
+    assignments = _assignments_by_mentor(mentee, [p.user_id for p in profiles], now)
+    result = {}
+    for profile in profiles:
+        today = now.astimezone(profile.zone).date()
+        bookable, assignment = _finder_assignment(
+            profile, assignments.get(profile.user_id, []), today
+        )
+        if not bookable:
+            continue
+        schedule = profile.schedule
+        calendar = slots.Calendar(
+            policy=policy_for(schedule, profile, assignment),
+            rules=rules.get(schedule.pk, []),
+            overrides=overrides.get(schedule.pk, []),
+            mentor_sessions=mentor_sessions.get(profile.user_id, []),
+            mentee_sessions=mine,
+            mentee_id=mentee.pk,
+            assignment_id=assignment.pk if assignment else None,
+        )
+        free = slots.free_slots(calendar, schedule.lengths[0], now)
+        result[profile.pk] = free[0] if free else None
+    return result
+
+
+def hours_by_schedule(schedule_ids, first_day, last_day=None):
+    """Weekly rules, and date overrides touching [first_day, last_day], by schedule; two queries.
+
+    Without ``last_day``, every override not over by ``first_day``.
+    """
+    rules, overrides = defaultdict(list), defaultdict(list)
+    for r in AvailabilityRule.objects.filter(schedule_id__in=schedule_ids):
+        rules[r.schedule_id].append(slots.Rule(r.weekday, r.start_time, r.end_time))
+    touching = AvailabilityOverride.objects.filter(
+        schedule_id__in=schedule_ids, last_day__gte=first_day
+    )
+    if last_day is not None:
+        touching = touching.filter(first_day__lte=last_day)
+    for o in touching:
+        overrides[o.schedule_id].append(
+            slots.Override(o.first_day, o.last_day, o.kind, o.start_time, o.end_time)
+        )
+    return rules, overrides
+
+
+def _sessions_by_mentor(user_ids, now, horizon_end):
+    sessions = {}
+    for row in Booking.objects.filter(
+        mentor_id__in=user_ids,
+        status__in=ACTIVE_STATUSES,
+        blocked_end__gt=now - _COUNT_MARGIN,
+        blocked_start__lt=horizon_end + _COUNT_MARGIN,
+    ).values("mentor_id", *_SESSION_FIELDS):
+        sessions.setdefault(row["mentor_id"], []).append(_session(row))
+    return sessions
+
+
+def _assignments_by_mentor(mentee, user_ids, now):
+    """The mentee's assignments not yet over with these mentors, earliest first."""
     assignments = {}
     for a in MentorAssignment.objects.filter(
         mentee=mentee,
@@ -263,29 +317,21 @@ def next_free_slots(profiles, mentee, now):
         ends_on__gte=(now - timedelta(days=1)).date(),
     ).order_by("starts_on"):
         assignments.setdefault(a.mentor_id, []).append(a)
-    result = {}
-    for profile in profiles:
-        today = now.astimezone(profile.zone).date()
-        current = [a for a in assignments.get(profile.user_id, []) if a.ends_on >= today]
-        if profile.kind == MentorKind.STAR:
-            assignment = next((a for a in current if a.starts_on <= today), None)
-        elif current:
-            assignment = current[0]
-        else:
-            continue
-        schedule = profile.schedule
-        calendar = slots.Calendar(
-            policy=policy_for(schedule, profile, assignment),
-            rules=rules.get(schedule.pk, []),
-            overrides=overrides.get(schedule.pk, []),
-            mentor_sessions=mentor_rows.get(profile.user_id, []),
-            mentee_sessions=mine,
-            mentee_id=mentee.pk,
-            assignment_id=assignment.pk if assignment else None,
-        )
-        free = slots.free_slots(calendar, schedule.lengths[0], now)
-        result[profile.pk] = free[0] if free else None
-    return result
+    return assignments
+
+
+def _finder_assignment(profile, assignments, today):
+    """(bookable, assignment) as ``access.booking_assignment`` decides it, from loaded rows.
+
+    A star mentor is bookable, under today's assignment if any; any other mentor
+    only under today's or the next assignment.
+    """
+    current = [a for a in assignments if a.ends_on >= today]
+    if profile.kind == MentorKind.STAR:
+        return True, next((a for a in current if policies.is_active_on(a, today)), None)
+    if current:
+        return True, current[0]
+    return False, None
 
 
 def _has_schedule(profile):

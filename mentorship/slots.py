@@ -220,25 +220,42 @@ def _local_days(policy, start, end):
     return first, last
 
 
-def _blocked_by(calendar, start, minutes, now):
-    """Why a start inside the mentor's hours cannot be booked, or None."""
-    policy = calendar.policy
-    end = start + timedelta(minutes=minutes)
+def _too_early_or_late(policy, start, now):
+    """Why ``start`` is no time to book at all (past, too soon, too far ahead, outside
+    the assignment's days), or None."""
     if start <= now:
         return Refusal.PAST
     if start < now + policy.notice:
         return Refusal.NOTICE
     if start > now + policy.horizon:
         return Refusal.HORIZON
-    local_day = start.astimezone(policy.zone).date()
-    if policy.period and not policy.period[0] <= local_day <= policy.period[1]:
-        return Refusal.PERIOD
+    if policy.period:
+        local_day = start.astimezone(policy.zone).date()
+        if not policy.period[0] <= local_day <= policy.period[1]:
+            return Refusal.PERIOD
+    return None
+
+
+def _busy(calendar, start, end):
+    """Why [start, end) clashes with a session: the mentor's (with buffers) or the mentee's."""
+    policy = calendar.policy
     blocked_start = start - timedelta(minutes=policy.buffer_before)
     blocked_end = end + timedelta(minutes=policy.buffer_after)
     if _overlaps(calendar._busy, blocked_start, blocked_end):
         return Refusal.TAKEN
     if _overlaps(calendar._mentee_busy, start, end):
         return Refusal.MENTEE_BUSY
+    return None
+
+
+def _blocked_by(calendar, start, minutes, now):
+    """Why a start inside the mentor's hours cannot be booked, or None."""
+    policy = calendar.policy
+    end = start + timedelta(minutes=minutes)
+    reason = _too_early_or_late(policy, start, now) or _busy(calendar, start, end)
+    if reason is not None:
+        return reason
+    local_day = start.astimezone(policy.zone).date()
     if policy.daily_limit is not None and calendar._per_day[local_day] >= policy.daily_limit:
         return Refusal.DAILY_LIMIT
     if (
@@ -279,15 +296,10 @@ def refusal(calendar, start, minutes, now, *, any_length=False):
     if start.tzinfo is None:
         return Refusal.NOT_OFFERED
     start = start.astimezone(UTC)
-    if start <= now:
-        return Refusal.PAST
-    if start < now + policy.notice:
-        return Refusal.NOTICE
-    if start > now + policy.horizon:
-        return Refusal.HORIZON
+    reason = _too_early_or_late(policy, start, now)
+    if reason is not None:
+        return reason
     local_day = start.astimezone(policy.zone).date()
-    if policy.period and not policy.period[0] <= local_day <= policy.period[1]:
-        return Refusal.PERIOD
     day_before, day_after = local_day - timedelta(days=1), local_day + timedelta(days=1)
     windows = availability(calendar.rules, calendar.overrides, policy.zone, day_before, day_after)
     end = start + timedelta(minutes=minutes)
@@ -331,11 +343,4 @@ def clash(calendar, start, minutes, now):
     start = start.astimezone(UTC)
     if start <= now:
         return Refusal.PAST
-    policy = calendar.policy
-    end = start + timedelta(minutes=minutes)
-    blocked_start = start - timedelta(minutes=policy.buffer_before)
-    if _overlaps(calendar._busy, blocked_start, end + timedelta(minutes=policy.buffer_after)):
-        return Refusal.TAKEN
-    if _overlaps(calendar._mentee_busy, start, end):
-        return Refusal.MENTEE_BUSY
-    return None
+    return _busy(calendar, start, start + timedelta(minutes=minutes))

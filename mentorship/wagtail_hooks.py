@@ -3,20 +3,19 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from mentorship.access import MANAGE_PERMISSION
-
-
-class StaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(MANAGE_PERMISSION)
+from academy.access import PermissionMenuItem
+from mentorship import access
 
 
 @hooks.register("register_admin_menu_item")
 def register_mentoring_menu_item():
-    return StaffMenuItem(
-        _("Mentoring report"), reverse("mentorship:staff"), icon_name="group", order=900
+    return PermissionMenuItem(
+        _("Mentoring report"),
+        reverse("mentorship:staff"),
+        check=access.can_manage_mentoring,
+        icon_name="group",
+        order=900,
     )
 
 

@@ -3,14 +3,14 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from academy.access import has_permission, staff_required
+from academy.access import staff_required
 from academy.exports import csv_response
 from growth.starleader import selectors
-from mentorship.starleader.access import MANAGE_PERMISSION
+from mentorship.starleader import access
 from mentorship.starleader.models import Cohort
 
 
-@staff_required(has_permission(MANAGE_PERMISSION))
+@staff_required(access.can_run_cohorts)
 def results(request, pk):
     """Members' shop results before and after the cohort, beside a comparison group."""
     cohort = get_object_or_404(Cohort, pk=pk)

@@ -26,7 +26,6 @@ from mentorship.models.followup import (
 )
 from mentorship.models.schedule import (
     SESSION_LENGTHS,
-    SLOT_INTERVALS,
     AvailabilityOverride,
     AvailabilityRule,
     MeetingMethod,
@@ -38,7 +37,6 @@ from mentorship.models.schedule import (
 __all__ = [
     "ACTIVE_STATUSES",
     "SESSION_LENGTHS",
-    "SLOT_INTERVALS",
     "AssignmentStatus",
     "AvailabilityOverride",
     "AvailabilityRule",

@@ -129,13 +129,6 @@ class MentorAssignment(models.Model):
     def __str__(self):
         return f"{self.mentee} → {self.mentor} ({self.starts_on}-{self.ends_on})"
 
-    @property
-    def is_active(self):
-        return self.status == AssignmentStatus.ACTIVE
-
-    def covers(self, day):
-        return self.is_active and self.starts_on <= day <= self.ends_on
-
 
 class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
@@ -277,10 +270,6 @@ class Booking(models.Model):
         return f"{self.mentee} · {self.mentor} · {self.start:%Y-%m-%d %H:%M} UTC"
 
     @property
-    def is_active(self):
-        return self.status != BookingStatus.CANCELLED
-
-    @property
     def duration_minutes(self):
         return int((self.end - self.start).total_seconds() // 60)
 
@@ -387,7 +376,7 @@ class Reminder(models.Model):
     Unique per booking, recipient, offset and booking revision (``sequence``): a
     rescheduled booking gets new rows and its old ones are cancelled, so an old
     time is never announced. A one-minute beat task claims due rows with
-    ``select_for_update(skip_locked=True)`` and sets ``sent_at`` once.
+    ``academy.claims.claim`` (``SKIP LOCKED``) and sets ``sent_at`` once.
     """
 
     booking = models.ForeignKey(

@@ -217,7 +217,3 @@ class AvailabilityOverride(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.first_day}-{self.last_day}"
-
-    @property
-    def whole_day(self):
-        return self.start_time is None

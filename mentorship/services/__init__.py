@@ -1,24 +1,21 @@
 """Use cases of mentorship, one function each (see the modules for the invariants)."""
 
-from mentorship.services.assignments import AssignmentError, assign_mentee, end_assignment
+from mentorship.services.assignments import assign_mentee, end_assignment
 from mentorship.services.booking import (
     accept_proposal,
     book_session,
     cancel_booking,
     capacity_refusal,
     decline_proposal,
-    lock_schedule,
     mark_attendance,
     propose_new_time,
     reschedule_booking,
 )
 from mentorship.services.followup import (
-    FollowUpError,
     add_action_item,
     add_note,
     comment_on_goal,
     create_goal,
-    edit_note,
     feed_of,
     mark_read,
     messaging_open,
@@ -33,8 +30,6 @@ from mentorship.services.followup import (
 from mentorship.services.reminders import send_due as send_due_reminders
 
 __all__ = [
-    "AssignmentError",
-    "FollowUpError",
     "accept_proposal",
     "add_action_item",
     "add_note",
@@ -45,10 +40,8 @@ __all__ = [
     "comment_on_goal",
     "create_goal",
     "decline_proposal",
-    "edit_note",
     "end_assignment",
     "feed_of",
-    "lock_schedule",
     "mark_attendance",
     "mark_read",
     "messaging_open",

@@ -14,23 +14,20 @@ from django.utils.translation import gettext_lazy as _
 
 from academy import roles
 from academy.models import MentorProfile
-from mentorship.errors import MentorshipError
+from mentorship import policies
+from mentorship.errors import AssignmentError
 from mentorship.models import (
     AssignmentStatus,
     Booking,
     BookingStatus,
-    CancelReason,
     MentorAssignment,
     Thread,
 )
 from mentorship.services import notices
-from mentorship.services.booking import _cancel, lock_schedule
+from mentorship.services.booking import cancel_for_ended_assignment
+from mentorship.services.schedule import lock_schedule
 
 MAX_PERIOD_DAYS = 366
-
-
-class AssignmentError(MentorshipError):
-    pass
 
 
 def peak_load(assignments, first_day, last_day):
@@ -71,18 +68,7 @@ def assign_mentee(
     With a ``reference``, calling again for the same source and mentee returns
     the existing assignment (a program can retry safely).
     """
-    if ends_on < starts_on:
-        raise AssignmentError(_("The last day must not be before the first day."), "period")
-    if (ends_on - starts_on).days >= MAX_PERIOD_DAYS:
-        raise AssignmentError(_("An assignment can last at most a year."), "period")
-    if mentor.pk == mentee.pk:
-        raise AssignmentError(_("A mentor cannot be their own mentee."), "self")
-    if not roles.has_role(mentee, roles.SHOPKEEPER):
-        raise AssignmentError(_("Only shopkeepers can be assigned as mentees."), "mentee")
-    try:
-        profile = MentorProfile.objects.get(user=mentor)
-    except MentorProfile.DoesNotExist:
-        raise AssignmentError(_("This user is not a mentor."), "mentor") from None
+    profile = _check_pair(mentor, mentee, starts_on, ends_on)
     with transaction.atomic():
         lock_schedule(profile)
         if reference:
@@ -91,22 +77,7 @@ def assign_mentee(
             ).first()
             if existing is not None:
                 return existing
-        active = MentorAssignment.objects.filter(
-            mentor=mentor,
-            status=AssignmentStatus.ACTIVE,
-            starts_on__lte=ends_on,
-            ends_on__gte=starts_on,
-        )
-        if any(a.mentee_id == mentee.pk for a in active):
-            raise AssignmentError(
-                _("This mentee is already assigned to this mentor in that period."), "overlap"
-            )
-        if peak_load(active, starts_on, ends_on) >= profile.capacity:
-            raise AssignmentError(
-                _("This mentor is at capacity (%(capacity)s mentees) in that period.")
-                % {"capacity": profile.capacity},
-                "capacity",
-            )
+        _check_room(profile, mentee, starts_on, ends_on)
         try:
             with transaction.atomic():
                 assignment = MentorAssignment.objects.create(
@@ -123,13 +94,48 @@ def assign_mentee(
                     created_by=by,
                 )
         except IntegrityError:
-            raise AssignmentError(
-                _("This mentee is already assigned to this mentor in that period."), "overlap"
-            ) from None
+            raise _already_assigned() from None
         Thread.objects.get_or_create(mentor=mentor, mentee=mentee)
         if announce:
             notices.assigned(assignment)
     return assignment
+
+
+def _check_pair(mentor, mentee, starts_on, ends_on):
+    """Refuse a period or a pair that can never be assigned; returns the mentor's profile."""
+    if ends_on < starts_on:
+        raise AssignmentError(_("The last day must not be before the first day."), "period")
+    if (ends_on - starts_on).days >= MAX_PERIOD_DAYS:
+        raise AssignmentError(_("An assignment can last at most a year."), "period")
+    if mentor.pk == mentee.pk:
+        raise AssignmentError(_("A mentor cannot be their own mentee."), "self")
+    if not roles.has_role(mentee, roles.SHOPKEEPER):
+        raise AssignmentError(_("Only shopkeepers can be assigned as mentees."), "mentee")
+    try:
+        return MentorProfile.objects.get(user=mentor)
+    except MentorProfile.DoesNotExist:
+        raise AssignmentError(_("This user is not a mentor."), "mentor") from None
+
+
+def _already_assigned():
+    return AssignmentError(
+        _("This mentee is already assigned to this mentor in that period."), "overlap"
+    )
+
+
+def _check_room(profile, mentee, starts_on, ends_on):
+    """Under the mentor's lock: the pair is free in the period and she has room every day."""
+    active = MentorAssignment.objects.filter(
+        policies.active_between(starts_on, ends_on), mentor_id=profile.user_id
+    )
+    if any(a.mentee_id == mentee.pk for a in active):
+        raise _already_assigned()
+    if peak_load(active, starts_on, ends_on) >= profile.capacity:
+        raise AssignmentError(
+            _("This mentor is at capacity (%(capacity)s mentees) in that period.")
+            % {"capacity": profile.capacity},
+            "capacity",
+        )
 
 
 def end_assignment(assignment, *, by=None, last_day=None, reason="", now=None):
@@ -160,5 +166,5 @@ def end_assignment(assignment, *, by=None, last_day=None, reason="", now=None):
         for booking in later:
             day = booking.start.astimezone(profile.zone).date()
             if assignment.status == AssignmentStatus.REVOKED or day > assignment.ends_on:
-                _cancel(booking, by, CancelReason.ASSIGNMENT_ENDED, reason[:300], now)
+                cancel_for_ended_assignment(booking, by=by, note=reason[:300], now=now)
     return assignment

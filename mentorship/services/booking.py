@@ -16,34 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import MentorProfile
-from mentorship import access, errors, selectors, slots
+from mentorship import access, errors, policies, selectors, slots
 from mentorship.errors import BookingError, NotAllowed
 from mentorship.models import (
-    AssignmentStatus,
     Booking,
     BookingEvent,
     BookingStatus,
     CancelReason,
     EventKind,
-    MentorAssignment,
-    MentorSchedule,
     ProposalStatus,
     RescheduleProposal,
     Thread,
 )
 from mentorship.services import notices, reminders
+from mentorship.services.schedule import lock_schedule
 
 MAX_AGENDA = 1000
-
-
-def lock_schedule(profile):
-    """Lock the mentor's schedule row: the guard of every booking invariant of this mentor."""
-    selectors.schedule_for(profile)
-    return (
-        MentorSchedule.objects.select_for_update(of=("self",))
-        .select_related("mentor__user")
-        .get(mentor=profile)
-    )
 
 
 def _constraint(exc):
@@ -77,12 +65,9 @@ def capacity_refusal(profile, mentee, now):
             mentor_id=profile.user_id, status=BookingStatus.CONFIRMED, end__gt=now
         ).values_list("mentee_id", flat=True)
     ) | set(
-        MentorAssignment.objects.filter(
-            mentor_id=profile.user_id,
-            status=AssignmentStatus.ACTIVE,
-            starts_on__lte=today,
-            ends_on__gte=today,
-        ).values_list("mentee_id", flat=True)
+        policies.active_assignments(on=today)
+        .filter(mentor_id=profile.user_id)
+        .values_list("mentee_id", flat=True)
     )
     if mentee.pk not in current and len(current) >= profile.capacity:
         return _(
@@ -199,15 +184,19 @@ def _profile_of(booking):
     return MentorProfile.objects.select_related("user").get(user_id=booking.mentor_id)
 
 
+def _check_still_ahead(booking, now):
+    if not policies.still_ahead(booking, now):
+        raise BookingError(_("This session can no longer be changed."), "closed")
+
+
 def _check_mentee_may_change(booking, schedule, now):
-    if booking.start - now < timedelta(minutes=schedule.change_cutoff):
-        hours = schedule.change_cutoff / 60
+    if not policies.mentee_may_change(booking, schedule, now):
         raise BookingError(
             _(
                 "Sessions can be changed or cancelled up to %(hours)s hours before they "
                 "start. Please message your mentor instead."
             )
-            % {"hours": f"{hours:g}"},
+            % {"hours": policies.cutoff_hours(schedule)},
             "cutoff",
         )
 
@@ -243,8 +232,7 @@ def reschedule_booking(booking, by, start, minutes, *, reason="", now=None):
         booking = _locked_booking(booking)
         if by.pk != booking.mentee_id:
             raise NotAllowed(_("Only the mentee can move a session; mentors propose a new time."))
-        if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
-            raise BookingError(_("This session can no longer be changed."), "closed")
+        _check_still_ahead(booking, now)
         _check_mentee_may_change(booking, schedule, now)
         assignment = check_slot(schedule, by, start, minutes, now=now, exclude=booking)
         booking.assignment = assignment
@@ -289,12 +277,28 @@ def cancel_booking(booking, by, reason, note="", *, now=None):
         booking = _locked_booking(booking)
         if not booking.is_party(by):
             raise NotAllowed()
-        if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
+        if not policies.still_ahead(booking, now):
             raise BookingError(_("This session can no longer be cancelled."), "closed")
         if by.pk == booking.mentee_id:
             schedule = selectors.schedule_for(_profile_of(booking))
             _check_mentee_may_change(booking, schedule, now)
         _cancel(booking, by, reason, note, now)
+    return booking
+
+
+def cancel_for_ended_assignment(booking, *, by, note="", now=None):
+    """Cancel a session that falls after the end of the assignment it was booked under.
+
+    For ``end_assignment``, which decided the period is over: neither side's cut-off
+    applies and ``by`` (staff or a program, or None) need not take part. The reason
+    is "mentoring period ended"; history and notices are those of any cancellation.
+    A session cancelled meanwhile is left as it is.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked_booking(booking)
+        if booking.status == BookingStatus.CONFIRMED:
+            _cancel(booking, by, CancelReason.ASSIGNMENT_ENDED, note, now)
     return booking
 
 
@@ -336,8 +340,7 @@ def propose_new_time(booking, by, start, *, reason, now=None):
         booking = _locked_booking(booking)
         if by.pk != booking.mentor_id:
             raise NotAllowed(_("Only the mentor can propose a new time."))
-        if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
-            raise BookingError(_("This session can no longer be changed."), "closed")
+        _check_still_ahead(booking, now)
         if start == booking.start:
             raise BookingError(_("That is the session's current time."), "same")
         _check_clash(schedule, booking, start, now)

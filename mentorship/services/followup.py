@@ -9,9 +9,9 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from academy import roles
+from academy.claims import claim
 from mentorship import access
-from mentorship.errors import MentorshipError, NotAllowed
+from mentorship.errors import FollowUpError, NotAllowed
 from mentorship.models import (
     AssignmentStatus,
     Booking,
@@ -31,10 +31,6 @@ from mentorship.models.followup import new_feed_token
 from mentorship.services import notices
 
 MAX_VALUE = Decimal("9999999999.99")
-
-
-class FollowUpError(MentorshipError):
-    pass
 
 
 def _text(value, limit, empty_message):
@@ -75,14 +71,6 @@ def add_note(booking, author, body, visibility=NoteVisibility.SHARED):
     return SessionNote.objects.create(
         booking=booking, author=author, body=body, visibility=visibility
     )
-
-
-def edit_note(note, author, body):
-    if note.author_id != author.pk:
-        raise NotAllowed()
-    note.body = _text(body, 4000, _("Please write the note first."))
-    note.save(update_fields=["body", "updated_at"])
-    return note
 
 
 def _goal_fields(title, target_value, unit, due_on, description):
@@ -144,12 +132,15 @@ def record_progress(goal, by, value, comment=""):
 
 
 def set_goal_status(goal, by, status):
+    """The mentee closes, drops or reopens her goal; under the goal's lock, as progress is."""
     if by.pk != goal.mentee_id:
         raise NotAllowed()
     if status not in GoalStatus.values:
         raise FollowUpError(_("Unknown status."), "status")
-    goal.status = status
-    goal.save(update_fields=["status", "updated_at"])
+    with transaction.atomic():
+        goal = Goal.objects.select_for_update().get(pk=goal.pk)
+        goal.status = status
+        goal.save(update_fields=["status", "updated_at"])
     return goal
 
 
@@ -227,8 +218,6 @@ def send_digests(now=None):
     the same transaction as the notice, whose key names the last message: every
     message is announced at most once, and never if it was read in time.
     """
-    from academy.services import connection_supports_skip_locked
-
     now = now or timezone.now()
     delay = timedelta(minutes=getattr(settings, "MENTORSHIP_MESSAGE_DIGEST_DELAY_MINUTES", 30))
     cutoff = now - delay
@@ -249,9 +238,7 @@ def send_digests(now=None):
             )
         if not ids:
             return 0
-        threads = Thread.objects.filter(pk__in=ids).select_related("mentor", "mentee")
-        if connection_supports_skip_locked():
-            threads = threads.select_for_update(skip_locked=True, of=("self",))
+        threads = claim(Thread.objects.filter(pk__in=ids).select_related("mentor", "mentee"))
         per_user = {}
         for thread in threads:
             for side, other in sides:
@@ -300,7 +287,3 @@ def reset_feed(user):
 
 def revoke_feed(user):
     return CalendarFeed.objects.filter(user=user).delete()[0] > 0
-
-
-def can_use_mentorship(user):
-    return roles.has_role(user, roles.SHOPKEEPER, roles.MENTOR)

@@ -20,13 +20,14 @@ def when(moment, user):
         return f"{local:%Y-%m-%d} ({date_format(local, 'D')}) {local:%H:%M}"
 
 
-def _send(user, key, title, template, context, url):
+def send(user, key, title, template, context, url):
+    """One notice to ``user``, written in her language; sending ``key`` again is a no-op."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         body = render_for(user, template, context)
         return notify(user, key=key, title=str(title), body=body, url=url)
 
 
-def _title(user, message, **params):
+def title_for(user, message, **params):
     """A lazily translated title, rendered in the recipient's language."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         return str(message) % {key: str(value) for key, value in params.items()}
@@ -50,10 +51,10 @@ def _url(booking):
 def booked(booking):
     for user in (booking.mentee, booking.mentor):
         context = _booking_context(booking, user)
-        _send(
+        send(
             user,
             f"mentorship:booking:{booking.pk}:booked:{user.pk}",
-            _title(
+            title_for(
                 user,
                 _("Session booked: %(when)s with %(name)s"),
                 when=context["when"],
@@ -69,10 +70,10 @@ def rescheduled(booking, old_start, by):
     for user in (booking.mentee, booking.mentor):
         context = _booking_context(booking, user)
         context.update(old_when=when(old_start, user), by=by)
-        _send(
+        send(
             user,
             f"mentorship:booking:{booking.pk}:rescheduled:{booking.sequence}:{user.pk}",
-            _title(user, _("Session moved to %(when)s"), when=context["when"]),
+            title_for(user, _("Session moved to %(when)s"), when=context["when"]),
             "mentorship/notices/rescheduled.txt",
             context,
             _url(booking),
@@ -83,41 +84,43 @@ def cancelled(booking):
     for user in (booking.mentee, booking.mentor):
         context = _booking_context(booking, user)
         context["by"] = booking.cancelled_by
-        _send(
+        send(
             user,
             f"mentorship:booking:{booking.pk}:cancelled:{user.pk}",
-            _title(user, _("Session cancelled: %(when)s"), when=context["when"]),
+            title_for(user, _("Session cancelled: %(when)s"), when=context["when"]),
             "mentorship/notices/cancelled.txt",
             context,
             _url(booking),
         )
 
 
-def proposed(proposal):
-    booking, user = proposal.booking, proposal.booking.mentee
+def _about_proposal(proposal, user, event, title, template):
+    booking = proposal.booking
     context = _booking_context(booking, user)
     context.update(proposal=proposal, new_when=when(proposal.start, user))
-    _send(
+    key = f"mentorship:proposal:{proposal.pk}:{event}"
+    send(user, key, title, template, context, _url(booking))
+
+
+def proposed(proposal):
+    booking, user = proposal.booking, proposal.booking.mentee
+    _about_proposal(
+        proposal,
         user,
-        f"mentorship:proposal:{proposal.pk}:proposed",
-        _title(user, _("%(name)s proposes a new time"), name=booking.mentor),
+        "proposed",
+        title_for(user, _("%(name)s proposes a new time"), name=booking.mentor),
         "mentorship/notices/proposed.txt",
-        context,
-        _url(booking),
     )
 
 
 def proposal_declined(proposal):
     booking, user = proposal.booking, proposal.booking.mentor
-    context = _booking_context(booking, user)
-    context.update(proposal=proposal, new_when=when(proposal.start, user))
-    _send(
+    _about_proposal(
+        proposal,
         user,
-        f"mentorship:proposal:{proposal.pk}:declined",
-        _title(user, _("%(name)s kept the original time"), name=booking.mentee),
+        "declined",
+        title_for(user, _("%(name)s kept the original time"), name=booking.mentee),
         "mentorship/notices/proposal_declined.txt",
-        context,
-        _url(booking),
     )
 
 
@@ -125,10 +128,10 @@ def reminder(row):
     booking, user = row.booking, row.recipient
     context = _booking_context(booking, user)
     context["schedule"] = getattr(booking.mentor.mentor_profile, "schedule", None)
-    return _send(
+    return send(
         user,
         f"mentorship:reminder:{booking.pk}:{user.pk}:{row.minutes_before}:{row.sequence}",
-        _title(user, _("Reminder: session at %(when)s"), when=context["when"]),
+        title_for(user, _("Reminder: session at %(when)s"), when=context["when"]),
         "mentorship/notices/reminder.txt",
         context,
         _url(booking),
@@ -138,10 +141,10 @@ def reminder(row):
 def assigned(assignment):
     for user in (assignment.mentee, assignment.mentor):
         other = assignment.mentor if user.pk == assignment.mentee_id else assignment.mentee
-        _send(
+        send(
             user,
             f"mentorship:assignment:{assignment.pk}:{user.pk}",
-            _title(user, _("New mentoring pair: %(name)s"), name=other),
+            title_for(user, _("New mentoring pair: %(name)s"), name=other),
             "mentorship/notices/assigned.txt",
             {"assignment": assignment, "other": other, "as_mentor": user == assignment.mentor},
             reverse("mentorship:home"),
@@ -150,10 +153,10 @@ def assigned(assignment):
 
 def action_item(goal):
     user = goal.mentee
-    _send(
+    send(
         user,
         f"mentorship:goal:{goal.pk}:created",
-        _title(user, _("New action item: %(title)s"), title=goal.title),
+        title_for(user, _("New action item: %(title)s"), title=goal.title),
         "mentorship/notices/action_item.txt",
         {"goal": goal},
         reverse("mentorship:goal", args=[goal.pk]),
@@ -161,10 +164,10 @@ def action_item(goal):
 
 
 def message_digest(user, count, names, last_id):
-    return _send(
+    return send(
         user,
         f"mentorship:digest:{user.pk}:{last_id}",
-        _title(user, _("Unread messages: %(count)s"), count=count),
+        title_for(user, _("Unread messages: %(count)s"), count=count),
         "mentorship/notices/digest.txt",
         {"count": count, "names": names},
         reverse("mentorship:threads"),

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from academy.services import connection_supports_skip_locked
+from academy.claims import claim
 from mentorship.models import BookingStatus, Reminder
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def send_due(now=None, limit=200):
     now = now or timezone.now()
     sent = 0
     with transaction.atomic():
-        qs = (
+        due = claim(
             Reminder.objects.filter(
                 sent_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
             )
@@ -81,10 +81,8 @@ def send_due(now=None, limit=200):
             )
             .order_by("booking_id", "recipient_id", "minutes_before")
         )
-        if connection_supports_skip_locked():
-            qs = qs.select_for_update(skip_locked=True, of=("self",))
         announced = set()
-        for row in qs[:limit]:
+        for row in due[:limit]:
             booking = row.booking
             pair = (row.booking_id, row.recipient_id)
             stale = (

@@ -5,17 +5,15 @@ official mentors of her cohort's classes and her guidance expert) see hers.
 Anything else is a 404.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from academy.access import has_permission
 from mentorship.models import AssignmentStatus, MentorAssignment
-from mentorship.starleader.models import Application, ClassSession
+from mentorship.starleader.models import GUIDANCE_SOURCE, Application, ClassSession
 
-MANAGE_PERMISSION = "mentorship.manage_cohorts"
-SOURCE = "starleader"
-
-
-def is_staff(user):
-    return user.is_authenticated and user.has_perm(MANAGE_PERMISSION)
+# Program staff who run cohorts: admissions, classes, experts, graduation.
+can_run_cohorts = has_permission("mentorship.manage_cohorts")
 
 
 def teaches(user, cohort_id):
@@ -24,8 +22,8 @@ def teaches(user, cohort_id):
 
 def guides(user, application):
     return MentorAssignment.objects.filter(
-        source=SOURCE,
-        reference=f"cohort-{application.cohort_id}",
+        source=GUIDANCE_SOURCE,
+        reference=application.cohort.reference,
         mentor=user,
         mentee_id=application.applicant_id,
         status=AssignmentStatus.ACTIVE,
@@ -36,7 +34,7 @@ def can_mentor(user, application):
     """Staff, the cohort's official mentors (members only) and her guidance expert."""
     if not user.is_authenticated:
         return False
-    if is_staff(user):
+    if can_run_cohorts(user):
         return True
     if application.is_member and teaches(user, application.cohort_id):
         return True
@@ -57,6 +55,4 @@ def visible_application(user, pk):
     )
     if application.applicant_id == user.pk or can_mentor(user, application):
         return application
-    from django.http import Http404
-
     raise Http404

@@ -15,8 +15,7 @@ from academy.models import HomePage, MentorProfile, User
 from courses.models import CertificateKind
 from courses.services import issue_certificate
 from mentorship.models import Booking, BookingStatus, Goal
-from mentorship.services import assign_mentee
-from mentorship.starleader.guidance import SOURCE
+from mentorship.starleader import guidance
 from mentorship.starleader.models import (
     ActionPlan,
     Application,
@@ -256,20 +255,7 @@ def _experts():
 
 
 def _guide(cohort, application, expert, staff, held, slot):
-    assignment = assign_mentee(
-        expert,
-        application.applicant,
-        starts_on=cohort.guidance_starts_on,
-        ends_on=cohort.guidance_ends_on,
-        by=staff,
-        source=SOURCE,
-        reference=cohort.reference,
-        reason=str(cohort),
-        weekly_limit=cohort.guidance_weekly_limit,
-        session_limit=cohort.guidance_session_limit,
-        minimum_notice=60,
-        announce=False,
-    )
+    assignment = guidance.assign_guidance(expert, application, staff, announce=False)
     for i in range(held):
         day = cohort.guidance_starts_on + timedelta(days=2 + 4 * i)
         if day >= timezone.localdate():

@@ -15,8 +15,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy.claims import claim
 from academy.models import MentorKind, MentorProfile
-from academy.services import connection_supports_skip_locked
+from mentorship import policies
+from mentorship.errors import AssignmentError
 from mentorship.models import (
     AssignmentStatus,
     Booking,
@@ -25,14 +27,11 @@ from mentorship.models import (
     GoalStatus,
     MentorAssignment,
 )
-from mentorship.services.assignments import (
-    AssignmentError,
-    assign_mentee,
-    end_assignment,
-    peak_load,
-)
+from mentorship.services.assignments import assign_mentee, end_assignment, peak_load
 from mentorship.starleader import notices
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import (
+    GUIDANCE_SOURCE,
     ActionPlan,
     Application,
     Attendance,
@@ -40,16 +39,15 @@ from mentorship.starleader.models import (
     Cohort,
     Status,
 )
-from mentorship.starleader.transitions import CohortError, change_status, check
+from mentorship.starleader.transitions import change_status, check
 
-SOURCE = "starleader"
 GUIDANCE_NOTICE_MINUTES = 60
 ASSIGNABLE = [Status.CONFIRMED, Status.ATTENDING]
 
 
 def program_assignments(cohort):
     return MentorAssignment.objects.filter(
-        source=SOURCE, reference=cohort.reference, status=AssignmentStatus.ACTIVE
+        source=GUIDANCE_SOURCE, reference=cohort.reference, status=AssignmentStatus.ACTIVE
     )
 
 
@@ -87,21 +85,31 @@ def assign_expert(application, mentor, by, *, now=None):
                 now=now,
             )
         try:
-            return assign_mentee(
-                mentor,
-                application.applicant,
-                starts_on=cohort.guidance_starts_on,
-                ends_on=cohort.guidance_ends_on,
-                by=by,
-                source=SOURCE,
-                reference=cohort.reference,
-                reason=str(cohort),
-                weekly_limit=cohort.guidance_weekly_limit,
-                session_limit=cohort.guidance_session_limit,
-                minimum_notice=GUIDANCE_NOTICE_MINUTES,
-            )
+            return assign_guidance(mentor, application, by)
         except AssignmentError as exc:
             raise CohortError(exc.message, exc.code) from None
+
+
+def assign_guidance(mentor, application, by, *, announce=True):
+    """The mentorship assignment of a member's guidance month: her cohort's dates and limits.
+
+    Mentorship's ``assign_mentee`` keeps the mentor's capacity; ``AssignmentError`` if not.
+    """
+    cohort = application.cohort
+    return assign_mentee(
+        mentor,
+        application.applicant,
+        starts_on=cohort.guidance_starts_on,
+        ends_on=cohort.guidance_ends_on,
+        by=by,
+        source=GUIDANCE_SOURCE,
+        reference=cohort.reference,
+        reason=str(cohort),
+        weekly_limit=cohort.guidance_weekly_limit,
+        session_limit=cohort.guidance_session_limit,
+        minimum_notice=GUIDANCE_NOTICE_MINUTES,
+        announce=announce,
+    )
 
 
 def _region(user):
@@ -128,10 +136,8 @@ def auto_assign(cohort, by, *, now=None):
         )
     )
     overlapping = MentorAssignment.objects.filter(
+        policies.active_between(cohort.guidance_starts_on, cohort.guidance_ends_on),
         mentor_id__in=[e.user_id for e in experts],
-        status=AssignmentStatus.ACTIVE,
-        starts_on__lte=cohort.guidance_ends_on,
-        ends_on__gte=cohort.guidance_starts_on,
     )
     by_mentor = {}
     for a in overlapping:
@@ -284,12 +290,6 @@ def graduate_all(cohort, by, *, only=None, now=None):
 # --- periodic work ---------------------------------------------------------------------------
 
 
-def _claim(qs):
-    if connection_supports_skip_locked():
-        return qs.select_for_update(skip_locked=True)
-    return qs.select_for_update()
-
-
 def close_guidance(*, now=None):
     """After a cohort's guidance month, send each pair its summary once; returns cohorts closed.
 
@@ -300,7 +300,7 @@ def close_guidance(*, now=None):
     today = timezone.localdate(now)
     closed = 0
     with transaction.atomic():
-        cohorts = _claim(
+        cohorts = claim(
             Cohort.objects.filter(guidance_closed_at__isnull=True, guidance_ends_on__lt=today)
         )
         for cohort in cohorts:
@@ -333,7 +333,7 @@ def send_class_reminders(*, now=None, ahead=timedelta(hours=24)):
     now = now or timezone.now()
     sent = 0
     with transaction.atomic():
-        due = _claim(
+        due = claim(
             ClassSession.objects.filter(
                 reminded_at__isnull=True, starts_at__gt=now, starts_at__lte=now + ahead
             ).select_related("cohort")

@@ -32,6 +32,11 @@ class Module(models.TextChoices):
     REVENUE = "revenue", _("Operations for revenue growth")
 
 
+# A member's guidance month is a mentorship assignment with this source and the
+# reference of her cohort (``Cohort.reference``).
+GUIDANCE_SOURCE = "starleader"
+
+
 class Cohort(ClusterableModel):
     """One monthly cohort (第N期): offline classes, then a month of one-on-one guidance."""
 

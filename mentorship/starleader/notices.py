@@ -7,7 +7,7 @@ time, one guidance summary per pair: sending any of them twice is a no-op.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.services.notices import _send, _title, when
+from mentorship.services.notices import send, title_for, when
 from mentorship.starleader.models import Status
 
 TITLES = {
@@ -37,10 +37,10 @@ def status_changed(application, event):
         if application.offer_expires_at
         else "",
     }
-    return _send(
+    return send(
         user,
         f"starleader:application:{application.pk}:event:{event.pk}",
-        _title(user, TITLES[event.to_status], cohort=application.cohort),
+        title_for(user, TITLES[event.to_status], cohort=application.cohort),
         "mentorship/starleader/notices/status.txt",
         context,
         application_url(application),
@@ -49,10 +49,10 @@ def status_changed(application, event):
 
 def class_reminder(session, application):
     user = application.applicant
-    return _send(
+    return send(
         user,
         f"starleader:class:{session.pk}:{session.starts_at:%Y%m%d%H%M}:{application.pk}",
-        _title(user, _("Reminder: class at %(when)s"), when=when(session.starts_at, user)),
+        title_for(user, _("Reminder: class at %(when)s"), when=when(session.starts_at, user)),
         "mentorship/starleader/notices/class_reminder.txt",
         {"session": session, "when": when(session.starts_at, user), "cohort": session.cohort},
         application_url(application),
@@ -63,10 +63,10 @@ def guidance_summary(cohort, assignment, summary):
     for user in (assignment.mentee, assignment.mentor):
         as_mentor = user.pk == assignment.mentor_id
         other = assignment.mentee if as_mentor else assignment.mentor
-        _send(
+        send(
             user,
             f"starleader:guidance:{assignment.pk}:{user.pk}",
-            _title(user, _("Your guidance month has ended: %(cohort)s"), cohort=cohort),
+            title_for(user, _("Your guidance month has ended: %(cohort)s"), cohort=cohort),
             "mentorship/starleader/notices/guidance_summary.txt",
             {
                 "cohort": cohort,

@@ -15,6 +15,7 @@ from mentorship.models import AssignmentStatus, Goal, GoalStatus, MentorAssignme
 from mentorship.starleader import guidance, services
 from mentorship.starleader.models import (
     ACTIVE_STATUSES,
+    GUIDANCE_SOURCE,
     MEMBER_STATUSES,
     SEAT_STATUSES,
     ActionPlan,
@@ -111,7 +112,7 @@ def mentor_members(user):
         status__in=MEMBER_STATUSES,
     )
     for reference, mentee_id in MentorAssignment.objects.filter(
-        source=guidance.SOURCE, mentor=user, status=AssignmentStatus.ACTIVE
+        source=GUIDANCE_SOURCE, mentor=user, status=AssignmentStatus.ACTIVE
     ).values_list("reference", "mentee_id"):
         query |= Q(cohort_id=_cohort_id(reference), applicant_id=mentee_id)
     return list(
@@ -244,93 +245,122 @@ def _who(application):
     ]
 
 
+PERSON_COLUMNS = [pgettext_lazy("person", "Name"), _("E-mail"), _("Shop ID"), _("Region")]
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _applications_table(cohort):
+    header = [
+        *PERSON_COLUMNS,
+        _("Status"),
+        _("Waitlist position"),
+        _("Team size"),
+        _("Monthly sales"),
+        _("Applied at"),
+        _("Current situation"),
+        _("Difficulties"),
+        _("Goals"),
+    ]
+    rows = [
+        [
+            *_who(a),
+            a.get_status_display(),
+            a.waitlist_position or "",
+            a.team_size,
+            a.get_sales_band_display(),
+            _local(a.created_at),
+            a.situation,
+            a.difficulties,
+            a.goals,
+        ]
+        for a in applications(cohort)
+    ]
+    return header, rows
+
+
+def _attendance_table(cohort):
+    header = [_("Class"), _("Module"), _("Starts at"), _("Room"), _("Mentor"), _("Present")]
+    rows = [
+        [
+            s.title,
+            s.get_module_display(),
+            _local(s.starts_at),
+            s.room,
+            str(s.mentor or ""),
+            s.present,
+        ]
+        for s in sessions_with_attendance(cohort)
+    ]
+    return header, rows
+
+
+def _checkins_table(cohort):
+    header = [*PERSON_COLUMNS, _("Class"), _("How"), _("Checked in at")]
+    checkins = (
+        Attendance.objects.filter(session__cohort=cohort)
+        .select_related("session", "application__applicant__shopkeeper_profile")
+        .order_by("session__starts_at", "checked_in_at")
+    )
+    rows = [
+        [*_who(a.application), a.session.title, a.get_method_display(), _local(a.checked_in_at)]
+        for a in checkins
+    ]
+    return header, rows
+
+
+def _members_table(cohort):
+    header = [
+        *PERSON_COLUMNS,
+        _("Status"),
+        _("Attendance (%)"),
+        _("Action plan submitted"),
+        _("Guidance expert"),
+        _("Guidance sessions held"),
+        _("Guidance sessions booked"),
+        _("Goals"),
+        _("Goals achieved"),
+        _("Goals progress (%)"),
+        _("Still missing"),
+    ]
+    rows = [
+        [
+            *_who(r["application"]),
+            r["application"].get_status_display(),
+            r["attendance_percent"],
+            _("Yes") if r["plan_submitted"] else _("No"),
+            str(r["expert"] or ""),
+            r["held"],
+            r["booked"],
+            r["goals"],
+            r["goals_achieved"],
+            r["goals_percent"],
+            " ".join(str(g) for g in r["gaps"]),
+        ]
+        for r in member_rows(cohort)
+    ]
+    return header, rows
+
+
+# The dashboard's guidance and graduation lists are views of the member rows.
+TABLES = {
+    "applications": _applications_table,
+    "attendance": _attendance_table,
+    "checkins": _checkins_table,
+    "members": _members_table,
+    "guidance": _members_table,
+    "graduation": _members_table,
+}
+
+
 def export(cohort, name):
-    """The rows of one dashboard list for CSV; None for an unknown list."""
-    who = [pgettext_lazy("person", "Name"), _("E-mail"), _("Shop ID"), _("Region")]
-    if name == "applications":
-        header = [
-            *who,
-            _("Status"),
-            _("Waitlist position"),
-            _("Team size"),
-            _("Monthly sales"),
-            _("Applied at"),
-            _("Current situation"),
-            _("Difficulties"),
-            _("Goals"),
-        ]
-        rows = [
-            [
-                *_who(a),
-                a.get_status_display(),
-                a.waitlist_position or "",
-                a.team_size,
-                a.get_sales_band_display(),
-                timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M"),
-                a.situation,
-                a.difficulties,
-                a.goals,
-            ]
-            for a in applications(cohort)
-        ]
-    elif name == "attendance":
-        header = [_("Class"), _("Module"), _("Starts at"), _("Room"), _("Mentor"), _("Present")]
-        rows = [
-            [
-                s.title,
-                s.get_module_display(),
-                timezone.localtime(s.starts_at).strftime("%Y-%m-%d %H:%M"),
-                s.room,
-                str(s.mentor or ""),
-                s.present,
-            ]
-            for s in sessions_with_attendance(cohort)
-        ]
-    elif name == "checkins":
-        header = [*who, _("Class"), _("How"), _("Checked in at")]
-        rows = [
-            [
-                *_who(a.application),
-                a.session.title,
-                a.get_method_display(),
-                timezone.localtime(a.checked_in_at).strftime("%Y-%m-%d %H:%M"),
-            ]
-            for a in Attendance.objects.filter(session__cohort=cohort)
-            .select_related("session", "application__applicant__shopkeeper_profile")
-            .order_by("session__starts_at", "checked_in_at")
-        ]
-    elif name in ("members", "guidance", "graduation"):
-        header = [
-            *who,
-            _("Status"),
-            _("Attendance (%)"),
-            _("Action plan submitted"),
-            _("Guidance expert"),
-            _("Guidance sessions held"),
-            _("Guidance sessions booked"),
-            _("Goals"),
-            _("Goals achieved"),
-            _("Goals progress (%)"),
-            _("Still missing"),
-        ]
-        rows = [
-            [
-                *_who(r["application"]),
-                r["application"].get_status_display(),
-                r["attendance_percent"],
-                _("Yes") if r["plan_submitted"] else _("No"),
-                str(r["expert"] or ""),
-                r["held"],
-                r["booked"],
-                r["goals"],
-                r["goals_achieved"],
-                r["goals_percent"],
-                " ".join(str(g) for g in r["gaps"]),
-            ]
-            for r in member_rows(cohort)
-        ]
-    else:
+    """The (header, rows) of one dashboard list for CSV, all text; None for an unknown list."""
+    table = TABLES.get(name)
+    if table is None:
         return None
+    header, rows = table(cohort)
     return [str(h) for h in header], [[str(v) for v in row] for row in rows]
 
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from academy import roles
+from academy.claims import claim
 from academy.models import ShopkeeperProfile
-from academy.services import connection_supports_skip_locked
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import (
     ACTIVE_STATUSES,
     MEMBER_STATUSES,
@@ -34,7 +35,7 @@ from mentorship.starleader.models import (
     SalesBand,
     Status,
 )
-from mentorship.starleader.transitions import CohortError, change_status, record_application
+from mentorship.starleader.transitions import change_status, record_application
 
 logger = logging.getLogger(__name__)
 
@@ -299,12 +300,7 @@ def expire_due_offers(*, now=None):
     )
     for cohort_id in sorted(cohort_ids):
         with transaction.atomic():
-            qs = Cohort.objects.filter(pk=cohort_id)
-            if connection_supports_skip_locked():
-                qs = qs.select_for_update(skip_locked=True)
-            else:
-                qs = qs.select_for_update()
-            cohort = qs.first()
+            cohort = claim(Cohort.objects.filter(pk=cohort_id)).first()
             if cohort is None:
                 continue
             due = (

@@ -12,13 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.errors import MentorshipError
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import Application, ApplicationEvent, Status
-
-
-class CohortError(MentorshipError):
-    """A refused Star Leader request, with a message the user can read."""
-
 
 ALLOWED = {
     Status.APPLIED: {Status.ADMITTED, Status.WAITLISTED, Status.REJECTED, Status.WITHDRAWN},

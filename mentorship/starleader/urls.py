@@ -2,24 +2,24 @@
 
 from django.urls import path
 
-from mentorship.starleader import staff_views, views
+from mentorship.starleader.views import members, mentors, staff
 
 app_name = "starleader"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("cohorts/<int:pk>/apply/", views.apply, name="apply"),
-    path("applications/<int:pk>/", views.application, name="application"),
-    path("applications/<int:pk>/confirm/", views.confirm, name="confirm"),
-    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("applications/<int:pk>/plan/", views.action_plan, name="plan"),
-    path("check-in/", views.check_in, name="check_in"),
-    path("mentor/", views.mentor_home, name="mentor"),
-    path("members/<int:pk>/", views.member, name="member"),
-    path("staff/", staff_views.cohorts, name="staff"),
-    path("staff/cohorts/<int:pk>/", staff_views.dashboard, name="dashboard"),
-    path("staff/cohorts/<int:pk>/export/<slug:name>.csv", staff_views.export, name="export"),
-    path("staff/cohorts/<int:pk>/experts/", staff_views.experts, name="experts"),
-    path("staff/cohorts/<int:pk>/graduate/", staff_views.graduate_all, name="graduate_all"),
-    path("staff/applications/<int:pk>/decide/", staff_views.decide, name="decide"),
-    path("staff/sessions/<int:pk>/", staff_views.session, name="session"),
+    path("", members.home, name="home"),
+    path("cohorts/<int:pk>/apply/", members.apply, name="apply"),
+    path("applications/<int:pk>/", members.application, name="application"),
+    path("applications/<int:pk>/confirm/", members.confirm, name="confirm"),
+    path("applications/<int:pk>/withdraw/", members.withdraw, name="withdraw"),
+    path("applications/<int:pk>/plan/", members.action_plan, name="plan"),
+    path("check-in/", members.check_in, name="check_in"),
+    path("mentor/", mentors.mentor_home, name="mentor"),
+    path("members/<int:pk>/", mentors.member, name="member"),
+    path("staff/", staff.cohorts, name="staff"),
+    path("staff/cohorts/<int:pk>/", staff.dashboard, name="dashboard"),
+    path("staff/cohorts/<int:pk>/export/<slug:name>.csv", staff.export, name="export"),
+    path("staff/cohorts/<int:pk>/experts/", staff.experts, name="experts"),
+    path("staff/cohorts/<int:pk>/graduate/", staff.graduate_all, name="graduate_all"),
+    path("staff/applications/<int:pk>/decide/", staff.decide, name="decide"),
+    path("staff/sessions/<int:pk>/", staff.session, name="session"),
 ]

@@ -3,12 +3,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from mentorship.starleader.access import MANAGE_PERMISSION
+from academy.access import PermissionMenuItem
+from mentorship.starleader import access
 from mentorship.starleader.models import Cohort
 
 # Wagtail 8: a model's permission policy is registered before its viewset.
@@ -40,11 +40,6 @@ class CohortViewSet(ModelViewSet):
     inspect_view_class = CohortInspectView
 
 
-class CohortDashboardMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(MANAGE_PERMISSION)
-
-
 @hooks.register("register_admin_viewset")
 def register_cohort_viewset():
     return CohortViewSet()
@@ -52,9 +47,10 @@ def register_cohort_viewset():
 
 @hooks.register("register_admin_menu_item")
 def register_cohort_dashboard_menu_item():
-    return CohortDashboardMenuItem(
+    return PermissionMenuItem(
         _("Star Leader dashboard"),
         reverse("mentorship:starleader:staff"),
+        check=access.can_run_cohorts,
         icon_name="table",
         order=905,
     )

@@ -17,7 +17,7 @@ def mentorship_tabs(context, active):
     return {
         "active": active,
         "is_mentor": access.mentor_profile(user) is not None,
-        "is_staff": access.is_staff(user),
+        "can_manage_mentoring": access.can_manage_mentoring(user),
         "unread": request._mentorship_unread,
     }
 

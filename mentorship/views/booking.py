@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from academy.models import MentorProfile
 from academy.ratelimits import too_many
-from mentorship import access, choices, ics, selectors, services, slots
+from mentorship import access, choices, ics, policies, selectors, services, slots
 from mentorship.errors import REFUSAL_MESSAGES, BookingError, NotAllowed, refused
 from mentorship.forms import BookingForm, CancelForm, ProposeForm, parse_instant
 from mentorship.models import (
@@ -159,76 +159,88 @@ def book(request, pk):
     """Confirm a chosen slot with an agenda; POST books it."""
     profile = get_object_or_404(MentorProfile.objects.select_related("user"), pk=pk, is_active=True)
     schedule = selectors.schedule_for(profile)
-    error, status, slot_gone = None, 200, False
     if request.method == "POST":
-        form = BookingForm(request.POST)
-        if too_many(request, "booking"):
-            form.is_valid()  # keeps the chosen time on the page
-            error, status = _("Too many booking attempts. Please wait a while and try again."), 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                booking = services.book_session(
-                    request.user,
-                    profile,
-                    data["start"],
-                    data["minutes"],
-                    agenda=data["agenda"],
-                    idempotency_key=data["token"],
-                )
-            except BookingError as exc:
-                error, status = exc.message, error_status(exc)
-            else:
-                messages.success(request, _("Booked! You and your mentor have been notified."))
-                return redirect("mentorship:booking", pk=booking.pk)
-        else:
-            error, status = first_error(form), 400
-        start = form.cleaned_data.get("start") if form.is_bound else None
-        minutes = form.cleaned_data.get("minutes") if hasattr(form, "cleaned_data") else None
+        outcome = _book_posted(request, profile)
+        if isinstance(outcome, HttpResponse):
+            return outcome
     else:
-        start = parse_instant(request.GET.get("start"))
-        try:
-            minutes = int(request.GET.get("minutes", ""))
-        except ValueError:
-            minutes = None
-        form = BookingForm(
-            initial={
-                "start": start.isoformat() if start else "",
-                "minutes": minutes,
-                "token": uuid.uuid4().hex,
-            }
-        )
-        if start is None or minutes is None:
-            error, status = REFUSAL_MESSAGES[slots.Refusal.NOT_OFFERED], 400
-        else:
-            try:
-                services.booking.check_slot(
-                    schedule, request.user, start, minutes, now=timezone.now()
-                )
-            except BookingError as exc:
-                error, status = exc.message, error_status(exc)
-                if status == 409:
-                    # A link to a time taken since the list was shown is no error of
-                    # hers: the page says so and leads back to the free times.
-                    status, slot_gone = 200, True
-    end = start + timedelta(minutes=minutes) if start and minutes else None
-    return render(
-        request,
-        "mentorship/book.html",
-        {
-            "profile": profile,
-            "slot_gone": slot_gone,
-            "schedule": schedule,
-            "form": form,
-            "error": error,
-            "start": start,
-            "end": end,
-            "minutes": minutes,
-            "other_zone": profile.time_zone != request.user.time_zone,
-            "tab": "finder",
-        },
-        status=status,
+        outcome = _book_linked(request, schedule)
+    context, status = outcome
+    start, minutes = context["start"], context["minutes"]
+    context.update(
+        profile=profile,
+        schedule=schedule,
+        end=start + timedelta(minutes=minutes) if start and minutes else None,
+        other_zone=profile.time_zone != request.user.time_zone,
+        tab="finder",
     )
+    return render(request, "mentorship/book.html", context, status=status)
+
+
+def _slot_page(form, start, minutes, error=None, *, slot_gone=False):
+    return {
+        "form": form,
+        "start": start,
+        "minutes": minutes,
+        "error": error,
+        "slot_gone": slot_gone,
+    }
+
+
+def _book_posted(request, profile):
+    """Book the posted slot: a redirect to the booking, else the page again and its status."""
+    form = BookingForm(request.POST)
+    if too_many(request, "booking"):
+        form.is_valid()  # keeps the chosen time on the page
+        error, status = _("Too many booking attempts. Please wait a while and try again."), 429
+    elif form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.book_session(
+                request.user,
+                profile,
+                data["start"],
+                data["minutes"],
+                agenda=data["agenda"],
+                idempotency_key=data["token"],
+            )
+        except BookingError as exc:
+            error, status = exc.message, error_status(exc)
+        else:
+            messages.success(request, _("Booked! You and your mentor have been notified."))
+            return redirect("mentorship:booking", pk=booking.pk)
+    else:
+        error, status = first_error(form), 400
+    data = form.cleaned_data
+    return _slot_page(form, data.get("start"), data.get("minutes"), error), status
+
+
+def _book_linked(request, schedule):
+    """The slot a link chose, checked early: the page and its status."""
+    start = parse_instant(request.GET.get("start"))
+    try:
+        minutes = int(request.GET.get("minutes", ""))
+    except ValueError:
+        minutes = None
+    form = BookingForm(
+        initial={
+            "start": start.isoformat() if start else "",
+            "minutes": minutes,
+            "token": uuid.uuid4().hex,
+        }
+    )
+    if start is None or minutes is None:
+        return _slot_page(form, start, minutes, REFUSAL_MESSAGES[slots.Refusal.NOT_OFFERED]), 400
+    try:
+        services.booking.check_slot(schedule, request.user, start, minutes, now=timezone.now())
+    except BookingError as exc:
+        status = error_status(exc)
+        if status == 409:
+            # A link to a time taken since the list was shown is no error of
+            # hers: the page says so and leads back to the free times.
+            return _slot_page(form, start, minutes, exc.message, slot_gone=True), 200
+        return _slot_page(form, start, minutes, exc.message), status
+    return _slot_page(form, start, minutes), 200
 
 
 @login_required
@@ -258,10 +270,8 @@ def booking_detail(request, pk):
     schedule = selectors.schedule_for(booking.mentor.mentor_profile)
     notes = [n for n in booking.notes.select_related("author") if n.visible_to(user)]
     proposal = booking.proposals.filter(status=ProposalStatus.PENDING).first()
-    can_change = booking.status == BookingStatus.CONFIRMED and booking.start - now >= timedelta(
-        minutes=schedule.change_cutoff
-    )
-    started = booking.start <= now
+    ahead = policies.still_ahead(booking, now)
+    can_change = ahead and policies.mentee_may_change(booking, schedule, now)
     return render(
         request,
         "mentorship/booking_detail.html",
@@ -276,15 +286,13 @@ def booking_detail(request, pk):
             "proposal": proposal,
             "events": list(booking.events.select_related("actor")),
             "can_reschedule": not as_mentor and can_change,
-            "can_cancel": booking.status == BookingStatus.CONFIRMED
-            and not started
-            and (as_mentor or can_change),
+            "can_cancel": ahead and (as_mentor or can_change),
             "cancel_form": CancelForm(as_mentor=as_mentor),
-            "can_propose": as_mentor and booking.status == BookingStatus.CONFIRMED and not started,
-            "can_mark": as_mentor and started and booking.status in ACTIVE_STATUSES,
+            "can_propose": as_mentor and ahead,
+            "can_mark": as_mentor and booking.start <= now and booking.status in ACTIVE_STATUSES,
             "can_write": booking.status != BookingStatus.CANCELLED,
             "note_visibilities": NoteVisibility.choices,
-            "cutoff_hours": f"{schedule.change_cutoff / 60:g}",
+            "cutoff_hours": policies.cutoff_hours(schedule),
             "tab": "agenda" if as_mentor else "bookings",
         },
     )

@@ -1,4 +1,4 @@
-"""What every mentorship page needs: role checks and object lookups that 404."""
+"""What every mentorship page needs: the mentor check and object lookups that 404."""
 
 from functools import wraps
 
@@ -20,19 +20,6 @@ def mentor_required(view):
         if profile is None:
             raise PermissionDenied
         request.mentor_profile = profile
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_required(view):
-    """Program staff and administrators (403 otherwise)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.is_staff(request.user):
-            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -72,7 +72,7 @@ def add_action_item(request, pk):
 def _goal_of(user, pk):
     """The user's own goal, or a goal of one of her mentees; else 404."""
     goal = get_object_or_404(Goal.objects.select_related("mentee", "source_booking"), pk=pk)
-    if goal.mentee_id == user.pk or access.is_staff(user):
+    if goal.mentee_id == user.pk or access.can_manage_mentoring(user):
         return goal
     if access.mentor_profile(user) is not None and access.is_mentee_of(user, goal.mentee):
         return goal

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from academy import sections
 from academy.models import User
 from mentorship import access, selectors
+from mentorship.errors import ScheduleError
 from mentorship.forms import OverrideForm, RuleFormSet, ScheduleForm
 from mentorship.models import (
     AssignmentStatus,
@@ -58,8 +59,8 @@ def agenda(request):
 
 def _rule_initial(schedule):
     return [
-        {"weekday": r.weekday, "start_time": r.start_time, "end_time": r.end_time}
-        for r in schedule.rules.all()
+        {"weekday": r.weekday, "start_time": r.start, "end_time": r.end}
+        for r in selectors.rules_of(schedule)
     ]
 
 
@@ -78,27 +79,21 @@ def availability(request):
         prefix="rules",
     )
     override_form = OverrideForm(request.POST if action == "override" else None, prefix="override")
-    if action == "settings" and settings_form.is_valid():
-        schedule_services.update_settings(profile, **settings_form.settings())
-        messages.success(request, _("Booking settings saved."))
-        return redirect("mentorship:availability")
-    if action == "rules" and rules.is_valid():
-        schedule_services.replace_weekly_rules(profile, rules.ranges)
-        messages.success(request, _("Weekly hours saved."))
-        return redirect("mentorship:availability")
-    if action == "override" and override_form.is_valid():
-        data = override_form.cleaned_data
-        schedule_services.add_override(
-            profile,
-            kind=data["kind"],
-            first_day=data["first_day"],
-            last_day=data["last_day"],
-            start_time=data["start_time"],
-            end_time=data["end_time"],
-            note=data["note"],
-        )
-        messages.success(request, _("Date override added."))
-        return redirect("mentorship:availability")
+    try:
+        if action == "settings" and settings_form.is_valid():
+            settings_form.save()
+            messages.success(request, _("Booking settings saved."))
+            return redirect("mentorship:availability")
+        if action == "rules" and rules.is_valid():
+            schedule_services.replace_weekly_rules(profile, rules.ranges)
+            messages.success(request, _("Weekly hours saved."))
+            return redirect("mentorship:availability")
+        if action == "override" and override_form.is_valid():
+            schedule_services.add_override(profile, **override_form.cleaned_data)
+            messages.success(request, _("Date override added."))
+            return redirect("mentorship:availability")
+    except ScheduleError as error:
+        messages.error(request, error.message)
     today = timezone.now().astimezone(profile.zone).date()
     return render(
         request,
@@ -109,7 +104,7 @@ def availability(request):
             "settings_form": settings_form,
             "rules": rules,
             "override_form": override_form,
-            "overrides": list(schedule.overrides.filter(last_day__gte=today)),
+            "overrides": selectors.upcoming_overrides(schedule, today),
             "tab": "availability",
         },
         status=400 if action else 200,
@@ -161,17 +156,17 @@ def mentee_detail(request, user_id):
     viewer = request.user
     mentee = get_object_or_404(User, pk=user_id)
     is_mentor = access.mentor_profile(viewer) is not None and access.is_mentee_of(viewer, mentee)
-    if not (is_mentor or access.is_staff(viewer)) or viewer.pk == mentee.pk:
+    if not (is_mentor or access.can_manage_mentoring(viewer)) or viewer.pk == mentee.pk:
         raise Http404
     bookings = Booking.objects.filter(mentee=mentee).select_related("mentor")
-    if is_mentor and not access.is_staff(viewer):
+    if is_mentor and not access.can_manage_mentoring(viewer):
         bookings = bookings.filter(mentor=viewer)
     bookings = list(bookings.order_by("-start")[:50])
     notes = SessionNote.objects.filter(booking__in=bookings).select_related("author", "booking")
     notes = [n for n in notes if n.visible_to(viewer)]
     goals = list(Goal.objects.filter(mentee=mentee).prefetch_related("updates", "comments__author"))
     assignments = MentorAssignment.objects.filter(mentee=mentee).select_related("mentor")
-    if is_mentor and not access.is_staff(viewer):
+    if is_mentor and not access.can_manage_mentoring(viewer):
         assignments = assignments.filter(mentor=viewer)
     thread = Thread.objects.filter(mentor=viewer, mentee=mentee).first() if is_mentor else None
     return render(

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.access import staff_required
 from academy.exports import csv_response
-from mentorship import reports, services
+from mentorship import access, reports, services
+from mentorship.errors import AssignmentError
 from mentorship.forms import AssignmentForm, PeriodForm
 from mentorship.models import MentorAssignment
-from mentorship.services import AssignmentError
-from mentorship.views.common import staff_required
 
 REPORT_DAYS = 30
 
@@ -29,7 +29,7 @@ def _report_period(request):
     return form, period
 
 
-@staff_required
+@staff_required(access.can_manage_mentoring)
 def report(request):
     """Booked against offered hours, attendance and cancellations per mentor."""
     form, period = _report_period(request)
@@ -54,7 +54,7 @@ def _hours(minutes):
     return int(hours) if hours.is_integer() else round(hours, 1)
 
 
-@staff_required
+@staff_required(access.can_manage_mentoring)
 def report_csv(request):
     """The mentoring report of the period as a CSV download."""
     _form, period = _report_period(request)
@@ -90,7 +90,7 @@ def report_csv(request):
     return csv_response(filename, header, lines)
 
 
-@staff_required
+@staff_required(access.can_manage_mentoring)
 def assignments(request):
     """Assign a mentee to a mentor for a period; list and end assignments."""
     form = AssignmentForm(request.POST or None)
@@ -124,7 +124,7 @@ def assignments(request):
     )
 
 
-@staff_required
+@staff_required(access.can_manage_mentoring)
 @require_POST
 def end_assignment(request, pk):
     assignment = get_object_or_404(MentorAssignment, pk=pk)

@@ -7,7 +7,7 @@ import pytest
 from academy import roles
 from academy.models import MentorKind, Notification, OutboundEmail
 from mentorship import services
-from mentorship.errors import BookingError
+from mentorship.errors import AssignmentError, BookingError
 from mentorship.models import (
     Booking,
     BookingEvent,
@@ -239,17 +239,17 @@ def test_assignments_respect_capacity_and_do_not_overlap():
     dec = {"starts_on": date(2026, 12, 1), "ends_on": date(2026, 12, 31)}
     services.assign_mentee(profile.user, a, **dec)
     services.assign_mentee(profile.user, b, starts_on=date(2026, 12, 20), ends_on=date(2027, 1, 20))
-    with pytest.raises(services.AssignmentError) as error:
+    with pytest.raises(AssignmentError) as error:
         services.assign_mentee(profile.user, c, **dec)
     assert error.value.code == "capacity"
     # January has room again: a's assignment has ended by then.
     services.assign_mentee(profile.user, c, starts_on=date(2027, 1, 1), ends_on=date(2027, 1, 31))
-    with pytest.raises(services.AssignmentError) as error:
+    with pytest.raises(AssignmentError) as error:
         services.assign_mentee(
             profile.user, a, starts_on=date(2026, 12, 15), ends_on=date(2027, 1, 5)
         )
     assert error.value.code in {"overlap", "capacity"}
-    with pytest.raises(services.AssignmentError):
+    with pytest.raises(AssignmentError):
         services.assign_mentee(
             profile.user, a, starts_on=date(2027, 2, 2), ends_on=date(2027, 2, 1)
         )

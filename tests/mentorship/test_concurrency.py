@@ -5,6 +5,7 @@ no server errors. SQLite serialises writers, so these run on PostgreSQL only.
 """
 
 import re
+import threading
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,11 +16,13 @@ from django.urls import reverse
 
 from academy.models import MentorKind
 from mentorship import services
-from mentorship.errors import BookingError
-from mentorship.models import Booking, MentorAssignment, Reminder
+from mentorship.errors import AssignmentError, BookingError
+from mentorship.models import Booking, MentorAssignment, MentorSchedule, Reminder
 from mentorship.services import reminders
+from mentorship.services.schedule import lock_schedule
 from tests.academy.factories import shopkeeper
 from tests.concurrency import run_concurrently
+from tests.forms import submit
 from tests.mentorship.factories import open_mentor, utc
 
 pytestmark = pytest.mark.postgres
@@ -150,7 +153,7 @@ def test_assignments_past_capacity_are_refused_under_concurrency(postgres_db):
 
     results = run_concurrently(assign, [(m,) for m in mentees])
     made = [r for r in results if isinstance(r, MentorAssignment)]
-    refused = [r for r in results if isinstance(r, services.AssignmentError)]
+    refused = [r for r in results if isinstance(r, AssignmentError)]
     assert len(made) == 3 and len(refused) == 17, results
     assert MentorAssignment.objects.count() == 3
 
@@ -235,3 +238,55 @@ def test_twenty_browsers_posting_one_slot_get_one_booking_and_no_server_error(
     )
     assert sorted(results) == [302] + [409] * 19, results
     assert Booking.objects.count() == 1
+
+
+def test_booking_settings_wait_for_a_booking_holding_the_schedule_then_save_whole(
+    postgres_db,
+):
+    """Settings and time zone change in one transaction under the schedule lock: while a
+    booking holds it, none of the change shows; once it commits, all of it does."""
+    profile = open_mentor(daily_limit=None)
+    client = Client()
+    client.force_login(profile.user)
+    held, release, answers = threading.Event(), threading.Event(), []
+
+    def book_slowly():
+        try:
+            with transaction.atomic():
+                lock_schedule(profile)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def save_settings():
+        try:
+            response = submit(
+                client,
+                reverse("mentorship:availability"),
+                {"daily_limit": "3", "time_zone": "Europe/Berlin"},
+                form="form:has(input[name=action][value=settings])",
+            )
+            answers.append(response.status_code)
+        finally:
+            connection.close()
+
+    booking = threading.Thread(target=book_slowly)
+    booking.start()
+    assert held.wait(timeout=30)
+    saving = threading.Thread(target=save_settings)
+    saving.start()
+    saving.join(timeout=2)
+    waited = saving.is_alive()
+    profile.refresh_from_db()
+    zone_while_waiting = profile.time_zone
+    release.set()
+    booking.join(timeout=30)
+    saving.join(timeout=30)
+
+    assert waited, "the settings were saved while a booking held the mentor's schedule"
+    assert zone_while_waiting == "Asia/Shanghai"
+    assert answers == [302]
+    profile.refresh_from_db()
+    assert profile.time_zone == "Europe/Berlin"
+    assert MentorSchedule.objects.get(mentor=profile).daily_limit == 3

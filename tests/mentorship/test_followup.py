@@ -13,7 +13,7 @@ from django.utils import timezone
 from academy import roles
 from academy.models import MentorKind, Notification
 from mentorship import services, tasks
-from mentorship.errors import MentorshipError
+from mentorship.errors import AssignmentError, MentorshipError
 from mentorship.models import Booking, Goal, MentorAssignment, Message, Thread
 from tests.academy.factories import shopkeeper, staff
 from tests.forms import submit
@@ -233,7 +233,7 @@ def test_racing_assignments_past_capacity_on_sqlite_serialise():
     profile = open_mentor(kind=MentorKind.EXPERT, capacity=1)
     today = timezone.localdate()
     services.assign_mentee(profile.user, shopkeeper(), starts_on=today, ends_on=today)
-    with pytest.raises(services.AssignmentError):
+    with pytest.raises(AssignmentError):
         services.assign_mentee(profile.user, shopkeeper(), starts_on=today, ends_on=today)
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from academy import roles
 from mentorship.starleader import services
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import Application, ApplicationEvent, Status
-from mentorship.starleader.transitions import CohortError
 from tests.academy.factories import staff
 from tests.concurrency import run_concurrently
 from tests.mentorship.starleader.factories import CohortFactory, apply

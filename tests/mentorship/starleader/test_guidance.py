@@ -13,7 +13,7 @@ from mentorship import services as mentorship
 from mentorship.errors import BookingError
 from mentorship.models import Booking, GoalStatus, MentorAssignment
 from mentorship.starleader import guidance, services, tasks
-from mentorship.starleader.transitions import CohortError
+from mentorship.starleader.errors import CohortError
 from tests.academy.factories import staff
 from tests.mentorship.factories import GoalFactory, make_booking, open_mentor
 from tests.mentorship.starleader.factories import (

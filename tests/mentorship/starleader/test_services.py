@@ -8,13 +8,14 @@ from django.utils import timezone
 from academy import roles
 from academy.models import Notification, OutboundEmail
 from mentorship.starleader import services
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import (
     Application,
     ApplicationEvent,
     Attendance,
     Status,
 )
-from mentorship.starleader.transitions import CohortError, allowed_next
+from mentorship.starleader.transitions import allowed_next
 from tests.academy.factories import staff
 from tests.mentorship.starleader.factories import (
     ANSWERS,

@@ -4,12 +4,8 @@ Every view needs ``mentorship.manage_cohorts`` (403 otherwise). Cohorts and thei
 curriculum are edited in the Wagtail admin (``wagtail_hooks``).
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy import sections
+from academy.access import staff_required
 from academy.exports import csv_response
 from courses.certificates import qr_data_uri
 from mentorship.starleader import access, guidance, selectors, services
+from mentorship.starleader.errors import CohortError
 from mentorship.starleader.forms import AssignExpertForm, DecisionForm
 from mentorship.starleader.models import (
     Application,
@@ -29,21 +27,9 @@ from mentorship.starleader.models import (
     Cohort,
     Status,
 )
-from mentorship.starleader.transitions import CohortError
 
 
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@staff_required
+@staff_required(access.can_run_cohorts)
 def cohorts(request):
     return render(
         request,
@@ -52,7 +38,7 @@ def cohorts(request):
     )
 
 
-@staff_required
+@staff_required(access.can_run_cohorts)
 def dashboard(request, pk):
     """Applications by status, attendance per class, guidance and goals per member, graduation."""
     cohort = get_object_or_404(Cohort, pk=pk)
@@ -76,7 +62,7 @@ def dashboard(request, pk):
     )
 
 
-@staff_required
+@staff_required(access.can_run_cohorts)
 def export(request, pk, name):
     cohort = get_object_or_404(Cohort, pk=pk)
     table = selectors.export(cohort, name)
@@ -99,7 +85,7 @@ DECISIONS = {
 }
 
 
-@staff_required
+@staff_required(access.can_run_cohorts)
 @require_POST
 def decide(request, pk):
     """Admit, waitlist, reject, withdraw or graduate one application, with a reason."""
@@ -129,7 +115,7 @@ def decide(request, pk):
     return redirect(back)
 
 
-@staff_required
+@staff_required(access.can_run_cohorts)
 def session(request, pk):
     """A class in the room: the check-in code and its QR code, and attendance by list."""
     session = get_object_or_404(ClassSession.objects.select_related("cohort", "mentor"), pk=pk)
@@ -173,7 +159,7 @@ def session(request, pk):
     )
 
 
-@staff_required
+@staff_required(access.can_run_cohorts)
 def experts(request, pk):
     """Pair members with guidance experts: one by hand, or everyone left automatically."""
     cohort = get_object_or_404(Cohort, pk=pk)
@@ -213,7 +199,7 @@ def experts(request, pk):
     )
 
 
-@staff_required
+@staff_required(access.can_run_cohorts)
 def graduate_all(request, pk):
     """Graduate the members who meet the rules, after staff saw who they are."""
     cohort = get_object_or_404(Cohort, pk=pk)
