@@ -8,6 +8,8 @@ live-session index pages are also attached when created, so a tree built
 after a database flush is moderated too.
 """
 
+from academy.roles import PROGRAM_STAFF
+
 # Wagtail shows these names as they are ("提交给商学院审核", the stage in e-mail
 # subjects), so they are Chinese. The English names of the first release are
 # still recognised, so a database not yet migrated never gets a second workflow.
@@ -19,7 +21,6 @@ OLD_TASK_NAME = "Program staff approval"
 
 def ensure_review_workflow(apps, academy_page_ids=()):
     """Create the workflow and task once and attach them to the given academy pages."""
-    from academy.roles import PROGRAM_STAFF
 
     ContentType = apps.get_model("contenttypes", "ContentType")
     Group = apps.get_model("auth", "Group")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from academy import roles
 from academy.models import MentorKind, MentorProfile
 from mentorship import policies, slots
 from mentorship.models import (
@@ -344,7 +345,6 @@ def _has_schedule(profile):
 
 def dashboard_context(request, **kwargs):
     """The 我的学习 section: next sessions, goals in progress, unread messages."""
-    from academy import roles
     from mentorship import access
     from mentorship.starleader import selectors as starleader_selectors
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 
+from academy.models import User
+from courses import access
 from growth.models import Referral, ReferralVisit
 from growth.sharecards import kinds
 
@@ -25,7 +27,6 @@ def counts_of(user):
 
 def dashboard_context(request, **kwargs):
     """Cards of the courses she completed, from the learning state the dashboard has loaded."""
-    from courses import access
 
     user = request.user
     state = access.learner_state(user)
@@ -56,7 +57,6 @@ def top_sharers(limit=TOP_SHARERS):
         set(signups) | set(visits), key=lambda u: (-signups.get(u, 0), -visits.get(u, 0), u)
     )
     top = ranked[:limit]
-    from academy.models import User
 
     users = User.objects.in_bulk(top)
     return [

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from academy.demo import BULK_SHOP_ID_BASE, demo_email
 from academy.models import ShopkeeperProfile
-from courses.models import CoursePage, Enrolment, TierLevel
+from courses.live.selectors import with_replays
+from courses.models import CoursePage, Enrolment, TierLevel, TierPage
 from growth.models import PlanAssignment, PlanItem, PlanItemKind, TrainingPlan
 
 DIRECT = range(8, 48)  # demo shopkeepers recruited by 陈丽娟
@@ -65,7 +66,6 @@ def seed(stdout, options):
 
 def _add_replay_step(plan):
     """The latest live-session replay as the plan's last step, once."""
-    from courses.live.selectors import with_replays
 
     session = with_replays().first()
     if session is None or plan.items.filter(kind=PlanItemKind.REPLAY).exists():
@@ -82,7 +82,6 @@ def _add_replay_step(plan):
 
 
 def _beginner_path():
-    from courses.models import TierPage
 
     tier = TierPage.objects.filter(level=TierLevel.BEGINNER).first()
     return tier.path if tier else ""

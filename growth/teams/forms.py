@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from academy.validators import SingleLineTextMixin
 from courses import catalogue
+from courses.live.selectors import with_replays
 from growth.teams.services import MAX_PLAN_STEPS, NUDGE_PRESETS
 
 
@@ -34,7 +35,6 @@ REPLAY_CHOICES = 100
 
 
 def replay_choices():
-    from courses.live.selectors import with_replays
 
     return [("", "—")] + [
         (str(s.id), f"{s.title} · {timezone.localtime(s.start):%Y-%m-%d}")

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.claims import claim
 from academy.models import MentorKind, MentorProfile
+from courses.models import CertificateKind
+from courses.services import issue_certificate
 from mentorship import policies
 from mentorship.errors import AssignmentError
 from mentorship.models import (
@@ -225,8 +227,6 @@ def gaps(cohort, *, attended, sessions, plan_submitted, held):
 
 def graduate(application, by, *, now=None):
     """Graduate a member who meets the rules and issue her certificate (结业证书)."""
-    from courses.models import CertificateKind
-    from courses.services import issue_certificate
 
     now = now or timezone.now()
     with transaction.atomic():

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from academy import roles
 from academy.claims import claim
 from academy.models import ShopkeeperProfile
+from courses.services import queue_task
 from mentorship.starleader.errors import CohortError
 from mentorship.starleader.models import (
     ACTIVE_STATUSES,
@@ -245,7 +246,6 @@ def withdraw(application, by, *, reason="", now=None):
 
 
 def _queue_promotion(cohort_id):
-    from courses.services import queue_task
     from mentorship.starleader.tasks import promote_waitlist
 
     transaction.on_commit(lambda: queue_task(promote_waitlist, cohort_id))
