@@ -12,6 +12,7 @@ from courses import services as course_services
 from growth.models import Nudge, PlanAssignment
 from growth.teams import selectors, services, tree
 from tests.courses import factories as courses
+from tests.forms import submit
 from tests.growth.builders import move, profile
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +269,26 @@ def test_the_page_of_a_member_who_never_learned_says_so(client, home_page, team,
     assert "天没有学习" not in page
     page = _member_page(client, team["a"], team["r1"])  # joined long ago, never learned
     assert "从未" in page and f"{selectors.STUCK_IDLE_DAYS} 天没有学习" in page
+
+
+def test_joining_a_team_on_her_profile_page_gives_her_the_leaders_plan(client, home_page, team):
+    tree_ = courses.academy(home_page)
+    course = courses.course(tree_.beginner, "first-week", lessons=1, title="新手第一周")
+    leader = team["a"]
+    services.save_plan(leader, title="新人七天计划", steps=[(course, 7)])
+    newcomer = profile()
+    client.force_login(newcomer.user)
+
+    profile_page = reverse("profile")
+    changes = {"display_name": "周桂英", "province": "安徽", "city": "阜阳"}
+
+    response = submit(
+        client, profile_page, {**changes, "team_leader_shop_id": leader.shop_id}, form="main form"
+    )
+
+    assert response.status_code == 302
+    assert PlanAssignment.objects.get(member=newcomer).plan.leader == leader
+    assert "新人七天计划" in client.get(reverse("dashboard")).content.decode()
+    # Leaving the team on the same page drops the plan again.
+    submit(client, profile_page, {"team_leader_shop_id": ""}, form="main form")
+    assert not PlanAssignment.objects.filter(member=newcomer).exists()
