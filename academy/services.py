@@ -305,7 +305,6 @@ def send_due_emails(limit=100):
     return sent
 
 
-
 def mark_notifications_read(user, ids=None):
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
