@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from academy.access import staff_required
+from academy.imports import MAX_BYTES, ImportRefused, too_large
 from growth import access
 from growth.metrics import importer
-from growth.metrics.importer import MAX_BYTES, ImportRefused, PreviewChanged
+from growth.metrics.importer import PreviewChanged
 from growth.models import ShopMetricImport
 
 PENDING_SECONDS = 30 * 60
@@ -86,7 +87,7 @@ def import_metrics(request):
         replace = form.cleaned_data["replace_months"]
         try:
             if upload.size > MAX_BYTES:
-                raise ImportRefused([(None, _("The file is larger than 20 MB."))])
+                raise too_large()
             data = upload.read()
             if replace:
                 plan = importer.plan(data, replace_months=True)

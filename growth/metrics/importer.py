@@ -23,11 +23,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from academy import imports
 from academy.errors import DomainError
+from academy.imports import ImportRefused, at, decode, refuse_if
 from academy.models import ShopkeeperProfile
 from growth.models import ShopMetricImport, ShopMonth
 
-MAX_BYTES = 20 * 1024 * 1024
 COLUMNS = ["shop_id", "month", "gmv", "orders", "new_recruits", "team_size"]
 # The headers staff see in Excel; the English names are accepted too.
 HEADERS = {
@@ -47,16 +48,6 @@ ALIASES = {
     "gmv": "gmv",
 }
 METRIC_FIELDS = ["gmv", "orders", "new_recruits", "team_size"]
-
-
-class ImportRefused(DomainError):
-    """The file was not imported; ``errors`` are (line number or None, message)."""
-
-    default_code = "import_refused"
-
-    def __init__(self, errors):
-        super().__init__("; ".join(str(message) for _line, message in errors))
-        self.errors = errors
 
 
 class PreviewChanged(DomainError):
@@ -104,26 +95,6 @@ class ImportResult:
     record: ShopMetricImport | None = None
 
 
-def decode(data):
-    """(text, encoding name) of the file's bytes, or ImportRefused."""
-    if len(data) > MAX_BYTES:
-        raise ImportRefused([(None, _("The file is larger than 20 MB."))])
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    else:
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                return data.decode(encoding), "gbk" if encoding == "gb18030" else encoding
-            except UnicodeDecodeError:
-                continue
-    raise ImportRefused(
-        [(None, _("The file is neither UTF-8 nor GBK text. Save it as CSV UTF-8 in Excel."))]
-    )
-
-
 MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?(?:\s*[-/.]?\s*(\d{1,2})\s*日?)?")
 MONEY_NOISE = re.compile(r"[¥￥,，\s]|元$")
 
@@ -163,36 +134,15 @@ def _money(value):
     return amount.quantize(Decimal("0.01"))
 
 
-def _shop_id(value):
-    text = value.strip()
-    if text.endswith(".0"):  # Excel turned the ID into a number
-        text = text[:-2]
-    if not re.fullmatch(r"\d{6,12}", text):
-        raise ValueError
-    return text
-
-
 def _problems():
     return {
-        "shop_id": (_shop_id, _("a shop ID of 6 to 12 digits, not “%(value)s”")),
+        "shop_id": (imports.shop_id, _("a shop ID of 6 to 12 digits, not “%(value)s”")),
         "month": (_month, _("a month such as 2026-11 or 2026年11月, not “%(value)s”")),
         "gmv": (_money, _("an amount of yuan, 0 or more, not “%(value)s”")),
         "orders": (_whole, _("a whole number, 0 or more, not “%(value)s”")),
         "new_recruits": (_whole, _("a whole number, 0 or more, not “%(value)s”")),
         "team_size": (_whole, _("a whole number, 0 or more, not “%(value)s”")),
     }
-
-
-def _at(line, problem, column=None):
-    if column:
-        text = _("Line %(line)s “%(column)s”: %(problem)s") % {
-            "line": line,
-            "column": column,
-            "problem": problem,
-        }
-    else:
-        text = _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
-    return (line, text)
 
 
 def _header(header):
@@ -241,14 +191,14 @@ def parse(text):
             try:
                 values[column] = convert(raw[index])
             except (ValueError, TypeError, ArithmeticError):
-                errors.append(_at(line, message % {"value": raw[index].strip()}, name))
+                errors.append(at(line, message % {"value": raw[index].strip()}, name))
                 bad = True
         if bad:
             continue
         key = (values["shop_id"], values["month"])
         if key in rows:
             errors.append(
-                _at(line, _("the same shop and month as line %(line)s") % {"line": lines[key]})
+                at(line, _("the same shop and month as line %(line)s") % {"line": lines[key]})
             )
             continue
         rows[key], lines[key] = values, line
@@ -260,14 +210,13 @@ def parse(text):
     for key, line in lines.items():
         if key[0] not in known:
             errors.append(
-                _at(
+                at(
                     line,
                     _("no account has the shop ID %(shop_id)s") % {"shop_id": key[0]},
                     columns["shop_id"][1],
                 )
             )
-    if errors:
-        raise ImportRefused(sorted(errors, key=lambda e: e[0] or 0))
+    refuse_if(errors)
     if not rows:
         raise ImportRefused([(None, _("The file has no rows."))])
     return list(rows.values())

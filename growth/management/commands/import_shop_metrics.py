@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from academy.imports import ImportRefused
 from growth.metrics import importer
-from growth.metrics.importer import ImportRefused, PreviewChanged, import_bytes
+from growth.metrics.importer import PreviewChanged, import_bytes
 
 
 class Command(BaseCommand):
