@@ -292,3 +292,21 @@ def test_joining_a_team_on_her_profile_page_gives_her_the_leaders_plan(client, h
     # Leaving the team on the same page drops the plan again.
     submit(client, profile_page, {"team_leader_shop_id": ""}, form="main form")
     assert not PlanAssignment.objects.filter(member=newcomer).exists()
+
+
+def test_joining_a_team_by_the_platforms_shop_list_gives_her_the_leaders_plan(
+    tmp_path, home_page, team
+):
+    from django.core.management import call_command
+
+    tree_ = courses.academy(home_page)
+    course = courses.course(tree_.beginner, "c", lessons=1)
+    leader = team["a"]
+    services.save_plan(leader, title="新人七天计划", steps=[(course, 7)])
+    newcomer = profile()
+    shop_list = tmp_path / "shops.csv"
+    shop_list.write_text(f"店铺ID,等级,团队长店铺ID\n{newcomer.shop_id},V2,{leader.shop_id}\n")
+
+    call_command("import_platform_shops", str(shop_list))
+
+    assert PlanAssignment.objects.get(member=newcomer).plan.leader == leader
