@@ -395,6 +395,9 @@ if ACADEMY_PLATFORM_ENTRY and ACADEMY_PLATFORM_JWT_ALGORITHM == "HS256":
         # Development only: a fixed demo secret, so `platform_entry_link` and the
         # server agree without setup. Never accepted with DJANGO_DEBUG=0.
         ACADEMY_PLATFORM_JWT_SECRET = "academy-development-platform-entry-secret"  # noqa: S105 - development only
+    elif len(ACADEMY_PLATFORM_JWT_SECRET) < 32:
+        # RFC 7518: an HS256 key has at least 256 bits.
+        _fail("ACADEMY_PLATFORM_JWT_SECRET", "must be at least 32 characters long")
 if (
     ACADEMY_PLATFORM_ENTRY
     and ACADEMY_PLATFORM_JWT_ALGORITHM == "RS256"

@@ -140,7 +140,7 @@ def enter_from_platform(request):
     valid; she then opens the academy again from the app (a new link each time).
     A refused link changes nothing and says what to do.
     """
-    if ratelimits.too_many(request, "platform_entry"):
+    if ratelimits.too_many_from_address(request, "platform_entry"):
         return render(request, "429.html", status=429)
     try:
         entry = platform.decode_entry_token(request.GET.get("token", ""))

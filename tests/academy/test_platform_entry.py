@@ -254,6 +254,16 @@ def test_too_many_links_from_one_address_are_paused(client, settings):
     assert open_link(client, token()).status_code == 429
 
 
+def test_behind_a_proxy_each_client_address_has_its_own_count(client, settings):
+    settings.ACADEMY_RATE_LIMITS = {**settings.ACADEMY_RATE_LIMITS, "platform_entry": "2/m"}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    url = reverse("platform_entry")
+    for _attempt in range(2):
+        client.get(url, {"token": "bad"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 400
+
+
 @pytest.fixture
 def rsa_keys(settings):
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)

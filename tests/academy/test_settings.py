@@ -74,6 +74,18 @@ def test_production_refuses_the_entry_link_without_the_platforms_secret(tmp_path
     assert "ACADEMY_PLATFORM_JWT_SECRET" in result.stderr
 
 
+def test_a_short_platform_secret_is_refused(tmp_path):
+    result = manage(
+        "check",
+        **PRODUCTION,
+        ACADEMY_PLATFORM_ENTRY="1",
+        ACADEMY_PLATFORM_JWT_SECRET="short",
+        ACADEMY_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "ACADEMY_PLATFORM_JWT_SECRET" in result.stderr
+
+
 def test_rs256_entry_links_need_the_platforms_public_key(tmp_path):
     result = manage(
         "check",
