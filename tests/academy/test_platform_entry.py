@@ -182,6 +182,16 @@ def test_a_link_living_longer_than_five_minutes_is_refused(client, leader):
     assert_refused(client, token(iat=now, exp=now + 3600), 400)
 
 
+def test_a_link_issued_in_the_future_is_refused(client, leader):
+    later = int(timezone.now().timestamp()) + 3600
+    assert_refused(client, token(iat=later, exp=later + 300), 400)
+
+
+def test_a_little_clock_difference_is_tolerated(client, leader):
+    now = int(timezone.now().timestamp())
+    assert open_link(client, token(iat=now + 10, exp=now - 10 + 300)).status_code == 302
+
+
 @pytest.mark.parametrize("missing", ["exp", "iat", "aud", "jti", "shop_id", "level"])
 def test_a_link_missing_a_claim_is_refused(client, leader, missing):
     payload = claims()
