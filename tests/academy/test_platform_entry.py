@@ -327,6 +327,7 @@ def test_the_demo_command_prints_a_link_that_works(client, settings):
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_the_same_link_opened_twice_at_once_signs_in_once(postgres_db, leader):
     from django.test import Client
 
