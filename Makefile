@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run test test-main test-postgres lint format lock messages totp bench
+.PHONY: install run test test-main test-postgres lint format lock messages totp entry-link bench
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ lock:
 # Current two-factor code of the demo staff accounts.
 totp: install
 	$(PY) manage.py demo_totp
+
+# A demo 进入商学院 link as the platform's app would open it (once, within five minutes).
+entry-link: install
+	$(PY) manage.py platform_entry_link
 
 # The benchmark suite (production stack on PostgreSQL + Redis, wrk); see bench/run.py.
 bench: install

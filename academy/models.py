@@ -53,11 +53,14 @@ class AcademyUserManager(UserManager):
 class User(AbstractUser):
     """A person with an account: shopkeeper, mentor, editor, staff or admin.
 
-    The e-mail address is the login identifier and is unique regardless of case.
+    The e-mail address is the login identifier and is unique regardless of case;
+    accounts made by the platform's entry link have none until she adds one.
     """
 
     username = None
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # Empty (NULL) for a shopkeeper who came in by the platform's entry link: she
+    # may add an address later. Unique when present.
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     time_zone = models.CharField(
@@ -79,13 +82,15 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
-        return self.display_name or self.email
+        return self.get_full_name()
 
     def get_full_name(self):
-        return self.display_name or self.email
+        return self.display_name or self.email or _("account %(pk)s") % {"pk": self.pk}
 
     def get_short_name(self):
-        return self.display_name or self.email.split("@")[0]
+        if self.display_name or not self.email:
+            return self.get_full_name()
+        return self.email.split("@")[0]
 
     @property
     def zone(self):
@@ -104,8 +109,9 @@ class ShopkeeperProfile(models.Model):
     """The platform shop behind a shopkeeper account; one per user.
 
     A shop ID typed at sign-up is only a claim: several accounts may claim one ID,
-    and only one of them can hold it verified (by staff, later by the platform's
-    signed link). Shop results and the level come only with a verified ID.
+    and only one of them can hold it verified (by staff, or by the platform's signed
+    entry link: then ``shop_verified_by`` stays empty). Shop results and the level
+    come only with a verified ID.
     """
 
     user = models.OneToOneField(
@@ -174,6 +180,34 @@ class ShopkeeperProfile(models.Model):
     @property
     def is_complete(self):
         return self.completed_at is not None
+
+
+class PlatformEntry(models.Model):
+    """One opened entry link of the platform: its ``jti`` may sign someone in once.
+
+    The row is written in the transaction that signs her in, so the unique ``jti``
+    refuses a replay even when the same link is opened twice at once. Rows are
+    kept until the token would have expired anyway, then pruned.
+    """
+
+    jti = models.CharField(_("token ID"), max_length=200, unique=True)
+    shop_id = models.CharField(_("shop ID"), max_length=12)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    used_at = models.DateTimeField(_("used at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("platform entry")
+        verbose_name_plural = _("platform entries")
+
+    def __str__(self):
+        return f"{self.shop_id} ({self.jti})"
 
 
 class MentorKind(models.TextChoices):

@@ -26,6 +26,23 @@ def too_many(request, action):
     )
 
 
+def too_many_from_address(request, action):
+    """Count one ``action`` from this visitor's address; True when over its rate.
+
+    For visitors who are not signed in yet (the platform's entry link): the
+    address is the client's behind ``ALLAUTH_TRUSTED_PROXY_COUNT`` proxies, as
+    allauth sees it, not the load balancer's. A cache outage lets them through.
+    """
+    usage = allauth_ratelimit.consume(
+        request,
+        app="academy",
+        action=action,
+        config={action: f"{settings.ACADEMY_RATE_LIMITS[action]}/ip"},
+        limit_get=True,
+    )
+    return not usage
+
+
 # Signing in. ACCOUNT_RATE_LIMITS["login_failed"] holds two kinds of rate: per
 # address ("/ip") and per account ("/key"). allauth refuses every attempt once
 # either is reached, so five wrong passwords from anywhere locked the owner out

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from academy import claims, hooks, mail, roles
 from academy.errors import DomainError
-from academy.models import Notification, OutboundEmail, ShopkeeperProfile, User
+from academy.models import Notification, OutboundEmail, PlatformEntry, ShopkeeperProfile, User
+from academy.platform import LEEWAY, PlatformEntryError, StaffEntryError, UsedEntryError
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +176,113 @@ def unverify_shop(profile, *, by):
         hooks.run(hooks.SHOP_UNVERIFIED, profile)
     logger.info("Shop ID %s of profile %s unverified by %s", profile.shop_id, profile.pk, by.pk)
     return profile
+
+
+def enter_from_platform(entry):
+    """The platform's entry link: sign her in as the owner of the shop it names.
+
+    In one transaction: the link's ``jti`` is used up (a replay or a second tab is
+    refused by its unique row), the shop's account is found or made, verified, and
+    given the level, region and team leader the platform sent. Staff accounts are
+    never signed in this way. Returns the user to sign in.
+    """
+    with transaction.atomic():
+        # Two links of one new shop at once must not make two accounts.
+        claims.lock_named(f"academy:platform-shop:{entry.shop_id}")
+        PlatformEntry.objects.filter(expires_at__lt=timezone.now() - 2 * LEEWAY).delete()
+        profile = _profile_of_shop(entry.shop_id)
+        if profile is not None:
+            _check_may_enter(profile.user)
+        try:
+            with transaction.atomic():
+                used = PlatformEntry.objects.create(
+                    jti=entry.jti, shop_id=entry.shop_id, expires_at=entry.expires_at
+                )
+        except IntegrityError:
+            raise UsedEntryError() from None
+        if profile is None:
+            profile = _new_platform_shopkeeper(entry.shop_id)
+        try:
+            profile = verify_shop(profile, by=None, level=entry.level)
+        except ShopVerificationError:
+            raise PlatformEntryError() from None
+        _take_platform_region(profile, entry)
+        _take_platform_leader(profile, entry.leader_shop_id)
+        used.user = profile.user
+        used.save(update_fields=["user"])
+    logger.info("Shop ID %s entered from the platform as user %s", entry.shop_id, used.user_id)
+    return profile.user
+
+
+def _profile_of_shop(shop_id):
+    """Whoever holds the shop ID verified, else its earliest claim, else None."""
+    return (
+        ShopkeeperProfile.objects.filter(shop_id=shop_id)
+        .select_related("user")
+        .order_by("-shop_verified", "pk")
+        .first()
+    )
+
+
+def _has_staff_access(user):
+    """Staff roles, Django staff or superusers, or any way into the admin."""
+    return (
+        user.is_staff
+        or user.is_superuser
+        or roles.has_staff_role(user)
+        or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
+def _check_may_enter(user):
+    if _has_staff_access(user):
+        raise StaffEntryError()
+    if not user.is_active:
+        raise PlatformEntryError()
+
+
+def _new_platform_shopkeeper(shop_id):
+    # No e-mail address and no password: the platform's link is how she signs in
+    # until she adds an address of her own.
+    user = User(email=None)
+    user.set_unusable_password()
+    user.save()
+    return register_shopkeeper(user, shop_id=shop_id)
+
+
+def _take_platform_region(profile, entry):
+    changed = [
+        name
+        for name in ("province", "city")
+        if getattr(entry, name) and getattr(entry, name) != getattr(profile, name)
+    ]
+    for name in changed:
+        setattr(profile, name, getattr(entry, name))
+    if changed:
+        profile.save(update_fields=changed)
+
+
+def _take_platform_leader(profile, leader_shop_id):
+    """Her leader is the verified holder of the shop ID the platform names, if there is one."""
+    if not leader_shop_id:
+        return
+    leader = ShopkeeperProfile.objects.filter(shop_id=leader_shop_id, shop_verified=True).first()
+    if leader is None:
+        logger.info(
+            "Leader shop ID %s of shop ID %s has no verified account yet: team unchanged",
+            leader_shop_id,
+            profile.shop_id,
+        )
+        return
+    try:
+        set_team_leader(profile, leader)
+    except ProfileError as error:
+        logger.warning(
+            "Leader shop ID %s refused for shop ID %s (%s): team unchanged",
+            leader_shop_id,
+            profile.shop_id,
+            error.code,
+        )
 
 
 def render_for(user, template_name, context):

@@ -357,6 +357,8 @@ ACADEMY_RATE_LIMITS = {
     # Questions before a live session, and votes on them.
     "live_question": "10/h",
     "live_vote": "120/h",
+    # Entry links opened per address: a whole family or shop may share one.
+    "platform_entry": "30/m",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
@@ -364,6 +366,49 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "店主商学院"
 # Whoever can reach the admin (any group with access_admin, superusers) must have TOTP.
 ACADEMY_STAFF_MFA_REQUIRED = env_bool("ACADEMY_STAFF_MFA_REQUIRED", True)
+
+# The platform's entry link (进入商学院): a short-lived JWT the platform's app opens,
+# saying which shop she owns, her level, region and team leader (academy/platform.py).
+# On in development; production turns it on with its secret or public key.
+ACADEMY_PLATFORM_ENTRY = env_bool("ACADEMY_PLATFORM_ENTRY", DEBUG)
+ACADEMY_PLATFORM_JWT_ALGORITHM = os.environ.get("ACADEMY_PLATFORM_JWT_ALGORITHM", "HS256")
+if ACADEMY_PLATFORM_JWT_ALGORITHM not in {"HS256", "RS256"}:
+    _fail(
+        "ACADEMY_PLATFORM_JWT_ALGORITHM",
+        f"must be HS256 or RS256, not {ACADEMY_PLATFORM_JWT_ALGORITHM!r}",
+    )
+ACADEMY_PLATFORM_JWT_SECRET = os.environ.get("ACADEMY_PLATFORM_JWT_SECRET", "")
+ACADEMY_PLATFORM_JWT_PUBLIC_KEY = os.environ.get("ACADEMY_PLATFORM_JWT_PUBLIC_KEY", "")
+if ACADEMY_PLATFORM_JWT_PUBLIC_KEY and not ACADEMY_PLATFORM_JWT_PUBLIC_KEY.lstrip().startswith(
+    "-----BEGIN"
+):
+    try:
+        ACADEMY_PLATFORM_JWT_PUBLIC_KEY = Path(ACADEMY_PLATFORM_JWT_PUBLIC_KEY).read_text()
+    except OSError as exc:
+        _fail(
+            "ACADEMY_PLATFORM_JWT_PUBLIC_KEY", f"is neither a PEM key nor a readable file ({exc})"
+        )
+if ACADEMY_PLATFORM_ENTRY and ACADEMY_PLATFORM_JWT_ALGORITHM == "HS256":
+    if not ACADEMY_PLATFORM_JWT_SECRET:
+        if not DEBUG:
+            _fail("ACADEMY_PLATFORM_JWT_SECRET", "must be set when the entry link is on (HS256)")
+        # Development only: a fixed demo secret, so `platform_entry_link` and the
+        # server agree without setup. Never accepted with DJANGO_DEBUG=0.
+        ACADEMY_PLATFORM_JWT_SECRET = "academy-development-platform-entry-secret"  # noqa: S105 - development only
+    elif len(ACADEMY_PLATFORM_JWT_SECRET) < 32:
+        # RFC 7518: an HS256 key has at least 256 bits.
+        _fail("ACADEMY_PLATFORM_JWT_SECRET", "must be at least 32 characters long")
+if (
+    ACADEMY_PLATFORM_ENTRY
+    and ACADEMY_PLATFORM_JWT_ALGORITHM == "RS256"
+    and not ACADEMY_PLATFORM_JWT_PUBLIC_KEY
+):
+    _fail("ACADEMY_PLATFORM_JWT_PUBLIC_KEY", "must be set when the entry link is on (RS256)")
+ACADEMY_PLATFORM_JWT_AUDIENCE = os.environ.get(
+    "ACADEMY_PLATFORM_JWT_AUDIENCE", "shopkeeper-academy"
+)
+# Checked only when set.
+ACADEMY_PLATFORM_JWT_ISSUER = os.environ.get("ACADEMY_PLATFORM_JWT_ISSUER", "")
 
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
 WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sitemap.xml", seo.sitemap_xml, name="sitemap"),
     path("language/<str:code>/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    path("enter/", views.enter_from_platform, name="platform_entry"),
     path("me/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from academy import health, sections, services
+from academy import health, platform, ratelimits, sections, services
 from academy.forms import ProfileForm
 from academy.models import Notification, ShopkeeperProfile
 
@@ -129,3 +130,28 @@ def to_account_login(request):
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         login = f"{login}?{urlencode({'next': target})}"
     return HttpResponseRedirect(login)
+
+
+@never_cache
+def enter_from_platform(request):
+    """The platform's app opens this with a signed token: she is signed in as her shop.
+
+    A link previewer that opens it first uses the link up only if the token is
+    valid; she then opens the academy again from the app (a new link each time).
+    A refused link changes nothing and says what to do.
+    """
+    if ratelimits.too_many_from_address(request, "platform_entry"):
+        return render(request, "429.html", status=429)
+    try:
+        entry = platform.decode_entry_token(request.GET.get("token", ""))
+        user = services.enter_from_platform(entry)
+    except platform.PlatformEntryError as error:
+        return render(
+            request,
+            "academy/platform_entry_refused.html",
+            {"message": error.message, "code": error.code},
+            status=error.status,
+        )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    profile = _profile_of(user)
+    return redirect("dashboard" if profile is not None and profile.is_complete else "profile")

@@ -36,6 +36,8 @@ def manage(*args, **env):
         ("REDIS_URL", "http://127.0.0.1:6379/0"),
         ("REDIS_URL", "redis://127.0.0.1:port/0"),
         ("DJANGO_DEBUG", "maybe"),
+        ("ACADEMY_PLATFORM_JWT_ALGORITHM", "none"),
+        ("ACADEMY_PLATFORM_JWT_PUBLIC_KEY", "/nonexistent/platform.pem"),
     ],
 )
 def test_malformed_variable_stops_start_up_with_one_line_naming_it(variable, value, tmp_path):
@@ -55,6 +57,62 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 20 + "a-long-and-random-production-secret-key-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "academy.example.com",
+}
+
+
+def test_production_refuses_the_entry_link_without_the_platforms_secret(tmp_path):
+    result = manage(
+        "check", **PRODUCTION, ACADEMY_PLATFORM_ENTRY="1", ACADEMY_DATA_DIR=str(tmp_path)
+    )
+    assert result.returncode != 0
+    assert "ACADEMY_PLATFORM_JWT_SECRET" in result.stderr
+
+
+def test_a_short_platform_secret_is_refused(tmp_path):
+    result = manage(
+        "check",
+        **PRODUCTION,
+        ACADEMY_PLATFORM_ENTRY="1",
+        ACADEMY_PLATFORM_JWT_SECRET="short",
+        ACADEMY_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "ACADEMY_PLATFORM_JWT_SECRET" in result.stderr
+
+
+def test_rs256_entry_links_need_the_platforms_public_key(tmp_path):
+    result = manage(
+        "check",
+        **PRODUCTION,
+        ACADEMY_PLATFORM_ENTRY="1",
+        ACADEMY_PLATFORM_JWT_ALGORITHM="RS256",
+        ACADEMY_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "ACADEMY_PLATFORM_JWT_PUBLIC_KEY" in result.stderr
+
+
+def test_the_platforms_public_key_may_be_a_file(tmp_path):
+    key = tmp_path / "platform.pem"
+    key.write_text("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n")
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ACADEMY_PLATFORM_JWT_PUBLIC_KEY)",
+        **PRODUCTION,
+        ACADEMY_PLATFORM_ENTRY="1",
+        ACADEMY_PLATFORM_JWT_ALGORITHM="RS256",
+        ACADEMY_PLATFORM_JWT_PUBLIC_KEY=str(key),
+        ACADEMY_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "BEGIN PUBLIC KEY" in result.stdout
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):

@@ -4,7 +4,8 @@ The URLs come from the URL configuration itself: a new view of ours is swept
 automatically, and this test fails until its expectation is declared below.
 Outcomes: OK (the content), LOGIN (sent to log in), DENIED (403 or 404, or
 Wagtail's redirect of a signed-in user without admin access), REDIRECT
-(elsewhere), NO_GET (a POST-only action answering 405). POST-only actions are
+(elsewhere), NO_GET (a POST-only action answering 405), BAD_REQUEST (400: a
+request without the proof it needs, such as an entry link without its token). POST-only actions are
 also posted to by every role that must not use them, and without a CSRF token
 by one that may.
 """
@@ -19,6 +20,7 @@ from tests.security.world import ANON, ASSIGNED, EDITOR, MENTOR, OTHER, OWNER, R
 pytestmark = pytest.mark.django_db
 
 OK, LOGIN, DENIED, REDIRECT, NO_GET = "ok", "login", "denied", "redirect", "405"
+BAD_REQUEST = "HTTP 400"
 PROJECT_APPS = ("academy", "courses", "mentorship", "growth")
 
 
@@ -54,6 +56,8 @@ SPECS = {
     "sitemap": (lambda x: [], everyone(OK), None),
     "set_language": (lambda x: ["en"], everyone(REDIRECT), None),
     "dashboard": (lambda x: [], signed_in(OK), None),
+    # Only the platform's signed token signs anyone in (tests/academy/test_platform_entry.py).
+    "platform_entry": (lambda x: [], everyone(BAD_REQUEST), None),
     "profile": (
         lambda x: [],
         {**signed_in(REDIRECT), OWNER: OK, OTHER: OK},  # no shop profile: back to 我的学习
