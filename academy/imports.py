@@ -7,7 +7,9 @@ line is refused as a whole with ``ImportRefused``, listing each problem by line.
 """
 
 import re
+from pathlib import Path
 
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from academy.errors import DomainError
@@ -76,3 +78,13 @@ def refuse_if(errors):
     """ImportRefused with every problem, by line, if there is any."""
     if errors:
         raise ImportRefused(sorted(errors, key=lambda e: e[0] or 0))
+
+
+def read_file(path):
+    """The bytes of the file at ``path`` for a management command, or its CommandError."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise CommandError(
+            _("Cannot read %(file)s: %(error)s") % {"file": path, "error": error}
+        ) from None

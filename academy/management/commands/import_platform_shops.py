@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from academy import platform_shops
+from academy import imports, platform_shops
 from academy.imports import ImportRefused
 
 
@@ -20,12 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": error}
-            ) from None
+        data = imports.read_file(path)
         try:
             result = platform_shops.import_shop_list(data)
         except ImportRefused as refused:

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from academy import imports
 from academy.imports import ImportRefused
 from growth.metrics import importer
 from growth.metrics.importer import PreviewChanged, import_bytes
@@ -35,12 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": error}
-            ) from None
+        data = imports.read_file(path)
         replace = options["replace_months"]
         try:
             expect = None
