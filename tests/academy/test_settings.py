@@ -66,36 +66,27 @@ PRODUCTION = {
 }
 
 
-def test_production_refuses_the_entry_link_without_the_platforms_secret(tmp_path):
-    result = manage(
-        "check", **PRODUCTION, ACADEMY_PLATFORM_ENTRY="1", ACADEMY_DATA_DIR=str(tmp_path)
-    )
-    assert result.returncode != 0
-    assert "ACADEMY_PLATFORM_JWT_SECRET" in result.stderr
-
-
-def test_a_short_platform_secret_is_refused(tmp_path):
-    result = manage(
-        "check",
-        **PRODUCTION,
-        ACADEMY_PLATFORM_ENTRY="1",
-        ACADEMY_PLATFORM_JWT_SECRET="short",
-        ACADEMY_DATA_DIR=str(tmp_path),
-    )
-    assert result.returncode != 0
-    assert "ACADEMY_PLATFORM_JWT_SECRET" in result.stderr
-
-
-def test_rs256_entry_links_need_the_platforms_public_key(tmp_path):
+@pytest.mark.parametrize(
+    ("entry_settings", "missing"),
+    [
+        ({}, "ACADEMY_PLATFORM_JWT_SECRET"),
+        ({"ACADEMY_PLATFORM_JWT_SECRET": "short"}, "ACADEMY_PLATFORM_JWT_SECRET"),
+        ({"ACADEMY_PLATFORM_JWT_ALGORITHM": "RS256"}, "ACADEMY_PLATFORM_JWT_PUBLIC_KEY"),
+    ],
+    ids=["no-secret", "short-secret", "rs256-without-public-key"],
+)
+def test_production_refuses_the_entry_link_without_a_good_secret_or_key(
+    tmp_path, entry_settings, missing
+):
     result = manage(
         "check",
         **PRODUCTION,
         ACADEMY_PLATFORM_ENTRY="1",
-        ACADEMY_PLATFORM_JWT_ALGORITHM="RS256",
+        **entry_settings,
         ACADEMY_DATA_DIR=str(tmp_path),
     )
     assert result.returncode != 0
-    assert "ACADEMY_PLATFORM_JWT_PUBLIC_KEY" in result.stderr
+    assert missing in result.stderr
 
 
 def test_the_platforms_public_key_may_be_a_file(tmp_path):
