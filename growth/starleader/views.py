@@ -1,13 +1,12 @@
 """A cohort's shop results, for program staff, beside its staff page."""
 
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from academy.access import staff_required
-from academy.exports import csv_response
 from growth.starleader import selectors
 from mentorship.starleader import access
 from mentorship.starleader.models import Cohort
+from mentorship.starleader.views.staff import cohort_csv_response
 
 
 @staff_required(access.can_run_cohorts)
@@ -17,8 +16,7 @@ def results(request, pk):
     comparison = selectors.cohort_results(cohort)
     header, rows = selectors.results_table(comparison)
     if request.GET.get("format") == "csv":
-        filename = f"cohort-{cohort.number}-results-{timezone.localdate():%Y%m%d}.csv"
-        return csv_response(filename, header, rows)
+        return cohort_csv_response(cohort, "results", header, rows)
     return render(
         request,
         "growth/starleader/results.html",

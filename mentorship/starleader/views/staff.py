@@ -68,10 +68,11 @@ def export(request, pk, name):
     table = selectors.export(cohort, name)
     if table is None:
         raise Http404
-    return _csv_response(cohort, name, *table)
+    return cohort_csv_response(cohort, name, *table)
 
 
-def _csv_response(cohort, name, header, rows):
+def cohort_csv_response(cohort, name, header, rows):
+    """A cohort's table as a CSV download named after the cohort, the table and today."""
     filename = f"cohort-{cohort.number}-{name}-{timezone.localdate():%Y%m%d}.csv"
     return csv_response(filename, header, rows)
 
