@@ -410,6 +410,12 @@ ACADEMY_PLATFORM_JWT_AUDIENCE = os.environ.get(
 # Checked only when set.
 ACADEMY_PLATFORM_JWT_ISSUER = os.environ.get("ACADEMY_PLATFORM_JWT_ISSUER", "")
 
+# SMS and WeChat messages (academy/sms/, academy/wechat/): "console" in development
+# logs them and keeps them in the development outbox (/dev/outbox/).
+ACADEMY_SMS_BACKEND = os.environ.get("ACADEMY_SMS_BACKEND", "console")
+ACADEMY_WECHAT_BACKEND = os.environ.get("ACADEMY_WECHAT_BACKEND", "console")
+ACADEMY_DEV_OUTBOX = Path(os.environ.get("ACADEMY_DEV_OUTBOX", str(VAR_DIR / "dev-outbox.jsonl")))
+
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
 WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")
 SOCIALACCOUNT_PROVIDERS = {

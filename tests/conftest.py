@@ -56,6 +56,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ACADEMY_DEV_OUTBOX = tmp_path / "dev-outbox.jsonl"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from django.core.cache import cache
 

@@ -1,0 +1,1 @@
+"""WeChat: the official account's sign-in, template messages and JS-SDK signatures."""
