@@ -416,6 +416,10 @@ ACADEMY_SMS_BACKEND = os.environ.get("ACADEMY_SMS_BACKEND", "console")
 ACADEMY_WECHAT_BACKEND = os.environ.get("ACADEMY_WECHAT_BACKEND", "console")
 ACADEMY_DEV_OUTBOX = Path(os.environ.get("ACADEMY_DEV_OUTBOX", str(VAR_DIR / "dev-outbox.jsonl")))
 
+# The official account (服务号) shopkeepers follow: OAuth inside WeChat, template
+# messages, JS-SDK. WEIXIN_APP_ID/SECRET below are the website app of the QR login.
+WEIXIN_MP_APP_ID = os.environ.get("WEIXIN_MP_APP_ID", "")
+WEIXIN_MP_APP_SECRET = os.environ.get("WEIXIN_MP_APP_SECRET", "")
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
 WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")
 SOCIALACCOUNT_PROVIDERS = {
