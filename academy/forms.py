@@ -74,12 +74,19 @@ class ProfileForm(SingleLineTextMixin, forms.Form):
             leader = hooks.first(hooks.SUGGEST_LEADER, user)
         if leader is not None:
             self.fields["team_leader_shop_id"].initial = leader.shop_id
+        if instance.team_from_platform:
+            field = self.fields["team_leader_shop_id"]
+            field.disabled = True
+            field.help_text = _(
+                "Set by the platform from your shop's records. If it is wrong, ask "
+                "your team leader or the platform's service to correct it."
+            )
         self.order_fields(["display_name", "province", "city", "team_leader_shop_id", "time_zone"])
 
     def clean_team_leader_shop_id(self):
         # Checked here for the message; the service checks again under the team lock.
-        shop_id = self.cleaned_data["team_leader_shop_id"].strip()
-        if shop_id:
+        shop_id = (self.cleaned_data["team_leader_shop_id"] or "").strip()
+        if shop_id and not self.instance.team_from_platform:
             try:
                 services.find_team_leader(self.instance, shop_id)
             except services.ProfileError as error:

@@ -146,6 +146,8 @@ class ShopkeeperProfile(models.Model):
         related_name="recruits",
         verbose_name=_("team leader"),
     )
+    # Her team as the platform said it (entry link or shop list): no longer hers to edit.
+    team_from_platform = models.BooleanField(_("team set by the platform"), default=False)
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     completed_at = models.DateTimeField(_("profile completed at"), null=True, blank=True)
 

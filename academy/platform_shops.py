@@ -157,9 +157,11 @@ def import_shop_list(data):
                 result.leaders_unknown += 1
                 continue
             if (leader.pk if leader else None) == profile.team_leader_id:
+                if not profile.team_from_platform:
+                    services.set_team_leader(profile, leader, from_platform=True)
                 continue
             try:
-                services.set_team_leader(profile, leader)
+                services.set_team_leader(profile, leader, from_platform=True)
             except services.ProfileError as error:
                 errors.append(at(lines[shop], error.message))
                 continue

@@ -80,7 +80,8 @@ def check_team_leader(profile, leader):
 
 
 def update_profile(profile, *, display_name, province, city, time_zone, team_leader_shop_id):
-    """She completes or edits her shop profile (her shop ID and level are not hers to set).
+    """She completes or edits her shop profile (her shop ID and level are not hers to set,
+    nor her team once the platform has said who leads it).
 
     A new team leader is looked up again under the team-tree lock, so two changes
     at once never make a circle, and her new team follows in the same transaction
@@ -89,7 +90,12 @@ def update_profile(profile, *, display_name, province, city, time_zone, team_lea
     with transaction.atomic():
         claims.lock_named(TEAM_TREE_LOCK)
         profile = ShopkeeperProfile.objects.select_for_update().get(pk=profile.pk)
-        leader = find_team_leader(profile, team_leader_shop_id) if team_leader_shop_id else None
+        if profile.team_from_platform:
+            leader = profile.team_leader
+        elif team_leader_shop_id:
+            leader = find_team_leader(profile, team_leader_shop_id)
+        else:
+            leader = None
         profile.province, profile.city = province, city
         if profile.completed_at is None:
             profile.completed_at = timezone.now()
@@ -101,10 +107,11 @@ def update_profile(profile, *, display_name, province, city, time_zone, team_lea
     return profile
 
 
-def set_team_leader(profile, leader):
+def set_team_leader(profile, leader, *, from_platform=False):
     """Put her in ``leader``'s team (or in none), for staff tools and imports.
 
-    The same lock, circle check and consequences as her own profile change.
+    The same lock, circle check and consequences as her own profile change. When
+    the platform says so (``from_platform``), her team is no longer hers to edit.
     """
     with transaction.atomic():
         claims.lock_named(TEAM_TREE_LOCK)
@@ -112,6 +119,9 @@ def set_team_leader(profile, leader):
         if leader is not None:
             check_team_leader(profile, leader)
         _change_leader(profile, leader)
+        if from_platform and not profile.team_from_platform:
+            profile.team_from_platform = True
+            profile.save(update_fields=["team_from_platform"])
     return profile
 
 
@@ -275,7 +285,7 @@ def _take_platform_leader(profile, leader_shop_id):
         )
         return
     try:
-        set_team_leader(profile, leader)
+        set_team_leader(profile, leader, from_platform=True)
     except ProfileError as error:
         logger.warning(
             "Leader shop ID %s refused for shop ID %s (%s): team unchanged",

@@ -109,6 +109,30 @@ def test_a_good_link_makes_her_account_verified_with_level_leader_and_region(cli
     assert str(user)  # an account without e-mail still has a name to show
 
 
+def test_a_team_the_platform_set_is_shown_but_not_hers_to_change(client, leader):
+    open_link(client, token())
+    other = ShopkeeperProfileFactory(shop_id="51111111")
+
+    page = client.get(reverse("profile")).content.decode()
+    assert "Set by the platform from your shop&#x27;s records" in page or "由平台" in page
+    response = client.post(
+        reverse("profile"),
+        {
+            "display_name": "王姐",
+            "province": "河南",
+            "city": "周口",
+            "team_leader_shop_id": other.shop_id,
+            "time_zone": "Asia/Shanghai",
+        },
+    )
+
+    assert response.status_code == 302
+    profile = ShopkeeperProfile.objects.get(shop_id=SHOP)
+    assert profile.team_from_platform
+    assert profile.team_leader == leader  # what she typed changed nothing
+    assert profile.user.display_name == "王姐"  # the rest of her profile saved
+
+
 def test_two_accounts_without_email_can_exist(client):
     open_link(client, token(shop_id="51230011"))
     client.logout()

@@ -48,6 +48,28 @@ def test_levels_and_leaders_of_verified_shops_follow_the_platform(tmp_path, shop
     assert "读取 4 个店铺" in out and "2 个店铺在商学院还没有已核实的账号" in out
 
 
+def test_the_teams_the_list_names_are_no_longer_hers_to_edit(tmp_path, shops):
+    leader, member, claimant = shops
+    services.set_team_leader(member, leader)  # she had typed it herself
+    run(tmp_path, "店铺ID,等级,团队长店铺ID\n10000001,V4,\n10000002,2,10000001\n")
+    member.refresh_from_db()
+    leader.refresh_from_db()
+    claimant.refresh_from_db()
+    # Confirmed by the platform, even where it changed nothing; "no leader" is a fact too.
+    assert member.team_from_platform and leader.team_from_platform
+    assert not claimant.team_from_platform
+    services.update_profile(
+        member,
+        display_name="小美",
+        province="河南",
+        city="周口",
+        time_zone="Asia/Shanghai",
+        team_leader_shop_id="",
+    )
+    member.refresh_from_db()
+    assert member.team_leader == leader
+
+
 def test_json_lines_work_the_same(tmp_path, shops):
     leader, member, _claimant = shops
     lines = [
