@@ -241,11 +241,18 @@ def claim_due(limit=100, now=None):
     return taken
 
 
-def send_due(limit=100, now=None):
-    """Send what is due on WeChat and by SMS; returns how many went out."""
+def send_due(limit=100, batches=10):
+    """Send what is due on WeChat and by SMS; returns how many went out.
+
+    Batch after batch, so the fallbacks a batch made go out in the same run.
+    """
     sent = 0
-    for row in claim_due(limit, now):
-        sent += _send(row)
+    for _batch in range(batches):
+        rows = claim_due(limit)
+        if not rows:
+            break
+        for row in rows:
+            sent += _send(row)
     return sent
 
 
@@ -361,9 +368,6 @@ def fall_back(row):
                 _row(notice, channel, routes, timezone.now(), fallback_of=row).save()
         except IntegrityError:
             return None
-        from academy.services import _queue_email_relay
-
-        _queue_email_relay()
         return channel
     return None
 
