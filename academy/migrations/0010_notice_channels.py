@@ -5,6 +5,14 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from academy.roles import ADMINISTRATOR, PROGRAM_STAFF, ensure_permissions, grant
+
+
+def grant_figures(apps, schema_editor):
+    ensure_permissions(apps)
+    grant(apps, PROGRAM_STAFF, ["academy.view_delivery_figures"])
+    grant(apps, ADMINISTRATOR, ["academy.view_delivery_figures"])
+
 
 class Migration(migrations.Migration):
 
@@ -83,4 +91,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('user', 'group', 'channel'), name='academy_notice_pref_unique')],
             },
         ),
+        migrations.RunPython(grant_figures, migrations.RunPython.noop),
     ]

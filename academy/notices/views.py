@@ -64,7 +64,8 @@ class NoticeSettingsForm(forms.Form):
 
 @login_required
 def notice_settings(request):
-    form = NoticeSettingsForm(request.POST or None, user=request.user)
+    data = request.POST if request.method == "POST" else None
+    form = NoticeSettingsForm(data, user=request.user)
     if request.method == "POST" and form.is_valid():
         delivery.save_choices(request.user, form.choices())
         messages.success(request, _("Notice settings saved."))
