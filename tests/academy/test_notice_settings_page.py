@@ -56,7 +56,7 @@ def test_her_choices_are_saved_and_shown_again_and_respected(client, settings):
     client.force_login(user)
     page = client.get(SETTINGS_URL).content.decode()
     # Untick WeChat and e-mail for bookings; keep everything else as shown.
-    form = {name: "on" for name in checked(page)}
+    form = dict.fromkeys(checked(page), "on")
     del form["bookings__wechat"], form["bookings__email"]
     response = client.post(SETTINGS_URL, form, follow=True)
     page = response.content.decode()
