@@ -251,16 +251,21 @@ def send_due(limit=100, batches=10):
         rows = claim_due(limit)
         if not rows:
             break
+        unusable = set(
+            ChannelState.objects.filter(user_id__in={r.user_id for r in rows}).values_list(
+                "user_id", "channel"
+            )
+        )
         for row in rows:
-            sent += _send(row)
+            sent += _send(row, unusable)
     return sent
 
 
-def _send(row):
+def _send(row, unusable):
     from academy import sms
     from academy.wechat import accounts, messages
 
-    if ChannelState.objects.filter(user_id=row.user_id, channel=row.channel).exists():
+    if (row.user_id, row.channel) in unusable:
         return _skip(row, "channel unusable")
     try:
         if row.channel == kinds.SMS:
@@ -277,6 +282,7 @@ def _send(row):
             return _skip(row, "unknown channel")
     except (messages.WeChatUnfollowed, sms.SmsRejected) as exc:
         _mark_unusable(row.user_id, row.channel, exc)
+        unusable.add((row.user_id, row.channel))
         _finish(row, DeliveryStatus.FAILED, error=str(exc) or type(exc).__name__)
         fall_back(row)
         return 0
