@@ -90,6 +90,28 @@ def channel_usable_again(user, channel):
     return ChannelState.objects.filter(user=user, channel=channel).delete()[0] > 0
 
 
+def recipient_fields():
+    """The user fields ``plan`` reads, for callers that load recipients with ``only()``."""
+    from academy.models import User
+
+    names = {f.name for f in User._meta.get_fields()}
+    return ("email", "phone", *(["phone_verified"] if "phone_verified" in names else []))
+
+
+def _wechat_relinked(sender, request=None, sociallogin=None, **kwargs):
+    account = getattr(sociallogin, "account", None)
+    if account is not None and account.provider == "wechat" and account.user_id:
+        channel_usable_again(account.user, kinds.WECHAT)
+
+
+def connect_signals():
+    """Linking WeChat again (allauth) makes WeChat usable again."""
+    from allauth.socialaccount.signals import social_account_added, social_account_updated
+
+    for signal in (social_account_added, social_account_updated):
+        signal.connect(_wechat_relinked, dispatch_uid=f"academy-wechat-relinked-{id(signal)}")
+
+
 def _mark_unusable(user_id, channel, reason):
     ChannelState.objects.get_or_create(
         user_id=user_id, channel=channel, defaults={"reason": str(reason)[:200]}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.claims import claim
 from academy.models import User
+from academy.notices import delivery
 from academy.services import notify_many, render_for
 from courses.models import LiveNoticeKind, LiveNoticeRun, LiveSessionState, LiveSignup
 
@@ -27,7 +28,7 @@ TEMPLATES = {
     LiveNoticeKind.MOVED: "courses/live/notices/moved.txt",
     LiveNoticeKind.CANCELLED: "courses/live/notices/cancelled.txt",
 }
-RECIPIENT_FIELDS = ("id", "email", "phone", "display_name", "language", "time_zone")
+RECIPIENT_FIELDS = ("id", "display_name", "language", "time_zone")
 # Kinds of notice (academy.notices.kinds), registered in courses.apps.
 LIVE_STARTING = "live_starting"
 LIVE_NEWS = "live_news"
@@ -97,7 +98,8 @@ def send_batch(now, batch_size):
             .order_by("id")
             .values_list("id", "user_id")[:batch_size]
         )
-        users = User.objects.only(*RECIPIENT_FIELDS).in_bulk([u for _i, u in signups])
+        fields = (*RECIPIENT_FIELDS, *delivery.recipient_fields())
+        users = User.objects.only(*fields).in_bulk([u for _i, u in signups])
         deliver(run, [users[u] for _i, u in signups if u in users])
         if signups:
             run.cursor = signups[-1][0]

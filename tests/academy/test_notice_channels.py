@@ -239,3 +239,24 @@ def test_a_batch_of_notices_uses_a_fixed_number_of_queries(django_assert_max_num
             context={"name": "开店第一课"},
         )
     assert Delivery.objects.filter(channel="wechat").count() == 13
+
+
+def test_linking_wechat_again_makes_it_usable_again(time_machine):
+    from allauth.socialaccount.models import SocialAccount, SocialLogin
+    from allauth.socialaccount.signals import social_account_updated
+
+    at_beijing(time_machine, 10)
+    user = shopkeeper()
+    link_wechat(user, "gone-again")
+    services.notify(user, key="nudge:1", title="队长提醒你学习", kind="team_nudge")
+    delivery.send_due()
+    assert ChannelState.objects.filter(user=user, channel="wechat").exists()
+    services.notify(user, key="nudge:2", title="队长提醒你学习", kind="team_nudge")
+    assert not Delivery.objects.filter(key="nudge:2").exists()
+    account = SocialAccount.objects.get(user=user)
+    social_account_updated.send(
+        sender=SocialLogin, request=None, sociallogin=SocialLogin(account=account)
+    )
+    assert not ChannelState.objects.exists()
+    services.notify(user, key="nudge:3", title="队长提醒你学习", kind="team_nudge")
+    assert Delivery.objects.get(key="nudge:3").channel == "wechat"
