@@ -15,6 +15,9 @@ class AcademyConfig(AppConfig):
         password_reset.connect(ratelimits.unlock_account, dispatch_uid="academy-unlock-on-reset")
         pagecache.connect_signals()
         usercache.connect_signals()
+        from academy.notices import delivery
+
+        delivery.connect_signals()
 
         sections.register(
             sections.DASHBOARD,

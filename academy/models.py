@@ -299,6 +299,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     key = models.CharField(max_length=200, unique=True)
+    # academy.notices.kinds: which channels it may use, and the delivery figures.
+    kind = models.CharField(_("kind"), max_length=40, default="general")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
@@ -331,6 +333,7 @@ class OutboundEmail(models.Model):
     """
 
     key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=40, default="general")
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -355,10 +358,19 @@ class OutboundEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
+from academy.notices.models import (  # noqa: E402 - the notices package's models
+    ChannelState,
+    Delivery,
+    NoticePreference,
+)
+
 __all__ = [
+    "ChannelState",
+    "Delivery",
     "HomePage",
     "MentorKind",
     "MentorProfile",
+    "NoticePreference",
     "Notification",
     "OutboundEmail",
     "ShopkeeperLevel",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from academy import claims, hooks, mail, roles
 from academy.errors import DomainError
 from academy.models import Notification, OutboundEmail, PlatformEntry, ShopkeeperProfile, User
+from academy.notices import delivery
 from academy.platform import LEEWAY, PlatformEntryError, StaffEntryError, UsedEntryError
 
 logger = logging.getLogger(__name__)
@@ -304,65 +305,91 @@ def render_for(user, template_name, context):
         return render_to_string(template_name, {"user": user, **context}).strip()
 
 
-def notify(user, *, key, title, body="", url="", email=True):
-    """Send an in-site notice and queue its e-mail, at most once per ``key``.
+def notify(
+    user, *, key, title, body="", url="", email=True, kind=None, context=None, event_start=None
+):
+    """Send a notice on her channels, at most once per ``key`` and channel.
 
-    Both rows are written in the caller's transaction: if it rolls back, nothing
-    is sent; if the broker is down, the periodic relay sends the e-mail later.
-    Returns False when a notice with this key already exists.
+    In the academy always; by e-mail when she keeps it on (``email=False``: never);
+    on her phone by WeChat, else SMS, as ``kind`` allows (``academy.notices``).
+    ``context`` holds what the kind's SMS and WeChat templates need; ``event_start``
+    is when what it is about starts (a reminder within the hour beats quiet hours).
+    Every row is written in the caller's transaction: if it rolls back, nothing is
+    sent; the relays send after the commit, or the periodic ones later if the broker
+    is down. Returns False when a notice with this key already exists.
     """
+    notice = delivery.Notice(user, key, title, body, url, kind, context, event_start)
     try:
         with transaction.atomic():
-            Notification.objects.create(user=user, key=key, title=title, body=body, url=url)
-            if email and user.email:
-                link = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
-                OutboundEmail.objects.create(
-                    key=key,
-                    to=user.email,
-                    subject=mail.notice_subject(title),
-                    body=f"{body}\n\n{link}".strip(),
-                )
+            Notification.objects.create(
+                user=user, key=key, kind=notice.kind.name, title=title, body=body, url=url
+            )
+            wants_email, rows = delivery.plan([notice], email=email)
+            if wants_email[0]:
+                OutboundEmail.objects.create(**_email_fields(notice))
+            delivery.write(rows)
     except IntegrityError:
         return False
     _queue_email_relay()
     return True
 
 
-def notify_many(notices, *, email=True):
-    """``notify`` for many people at once: two inserts, whatever the number of notices.
+def notify_many(notices, *, email=True, kind=None, context=None, event_start=None):
+    """``notify`` for many people at once: a fixed number of queries, whatever their number.
 
-    ``notices`` are ``(user, key, title, body, url)``; keys already used are
-    skipped by the unique constraints, so a batch written twice sends once.
-    Call it inside the transaction that records the batch as done.
+    ``notices`` are ``(user, key, title, body, url)``, or with a sixth item, her own
+    template ``context`` (added to the shared one); ``kind`` and ``event_start`` are
+    the same for all. Keys already used are skipped, so a batch written twice sends
+    once. Call it inside the transaction that records the batch as done.
     """
-    rows, emails = [], []
-    for user, key, title, body, url in notices:
-        rows.append(Notification(user=user, key=key, title=title, body=body, url=url))
-        if email and user.email:
-            link = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
-            emails.append(
-                OutboundEmail(
-                    key=key,
-                    to=user.email,
-                    subject=mail.notice_subject(title),
-                    body=f"{body}\n\n{link}".strip(),
-                )
-            )
+    planned = [
+        delivery.Notice(
+            user, key, title, body, url, kind, {**(context or {}), **dict(*rest)}, event_start
+        )
+        for user, key, title, body, url, *rest in notices
+    ]
+    existing = set(
+        Notification.objects.filter(key__in=[n.key for n in planned]).values_list("key", flat=True)
+    )
+    fresh = [n for n in planned if n.key not in existing]
+    rows = [
+        Notification(
+            user=n.user, key=n.key, kind=n.kind.name, title=n.title, body=n.body, url=n.url
+        )
+        for n in fresh
+    ]
+    wants_email, deliveries = delivery.plan(fresh, email=email)
+    emails = [
+        OutboundEmail(**_email_fields(n)) for n, on in zip(fresh, wants_email, strict=True) if on
+    ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)
-    if emails:
+    delivery.write(deliveries)
+    if emails or deliveries:
         _queue_email_relay()
-    return len(rows)
+    return len(planned)
+
+
+def _email_fields(notice):
+    url = notice.url
+    link = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+    return {
+        "key": notice.key,
+        "kind": notice.kind.name,
+        "to": notice.user.email,
+        "subject": mail.notice_subject(notice.title),
+        "body": f"{notice.body}\n\n{link}".strip(),
+    }
 
 
 # After the broker refuses a kick, the next ones are skipped for this long: the
-# periodic relay sends the e-mails, and requests do not wait on a dead broker.
+# periodic relays send the notices, and requests do not wait on a dead broker.
 BROKER_RETRY_SECONDS = 30
 _broker_failed_at = None
 
 
 def _queue_email_relay():
-    """Kick the e-mail relay once when the transaction commits, however many notices it wrote."""
+    """Kick the relays once when the transaction commits, however many notices it wrote."""
     connection = transaction.get_connection()
     if any(entry[1] is _kick_email_relay for entry in connection.run_on_commit):
         return
@@ -370,8 +397,9 @@ def _queue_email_relay():
 
 
 def _kick_email_relay():
+    """Queue the e-mail relay and the WeChat/SMS relay (``academy.notices``)."""
     global _broker_failed_at
-    from academy.tasks import send_pending_emails
+    from academy.tasks import send_pending_emails, send_pending_notices
 
     if (
         _broker_failed_at is not None
@@ -380,9 +408,10 @@ def _kick_email_relay():
         return
     try:
         send_pending_emails.delay()
-    except Exception:  # noqa: BLE001 - the periodic relay will send it
+        send_pending_notices.delay()
+    except Exception:  # noqa: BLE001 - the periodic relays will send them
         _broker_failed_at = time.monotonic()
-        logger.warning("Could not queue the e-mail relay; the periodic task will send it")
+        logger.warning("Could not queue the notice relays; the periodic tasks will send them")
     else:
         _broker_failed_at = None
 

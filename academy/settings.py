@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "academy.tasks.send_pending_emails",
         "schedule": crontab(minute="*"),
     },
+    # WeChat and SMS notices; the kick on commit usually sends them first.
+    "send-pending-notices": {
+        "task": "academy.tasks.send_pending_notices",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # Anonymous visitors get Wagtail pages from the cache for this long (0: off);
@@ -414,6 +419,9 @@ ACADEMY_PLATFORM_JWT_ISSUER = os.environ.get("ACADEMY_PLATFORM_JWT_ISSUER", "")
 # logs them and keeps them in the development outbox (/dev/outbox/).
 ACADEMY_SMS_BACKEND = os.environ.get("ACADEMY_SMS_BACKEND", "console")
 ACADEMY_WECHAT_BACKEND = os.environ.get("ACADEMY_WECHAT_BACKEND", "console")
+# Text messages one person gets per day (her calendar day) at most; the next ones
+# are skipped and the notice falls back to another channel.
+ACADEMY_SMS_DAILY_LIMIT_PER_USER = env_int("ACADEMY_SMS_DAILY_LIMIT_PER_USER", 5)
 ACADEMY_DEV_OUTBOX = Path(os.environ.get("ACADEMY_DEV_OUTBOX", str(VAR_DIR / "dev-outbox.jsonl")))
 
 # The official account (服务号) shopkeepers follow: OAuth inside WeChat, template

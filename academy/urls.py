@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import seo, views
+from academy.notices import views as notice_views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
@@ -17,6 +18,9 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/settings/", notice_views.notice_settings, name="notice_settings"),
+    # Answers 404 unless DEBUG is on.
+    path("dev/outbox/", notice_views.dev_outbox, name="dev_outbox"),
     path("team/", include("growth.teams.urls")),
     path("share/", include("growth.sharecards.urls")),
     path("results/", include("growth.metrics.urls")),

@@ -1,4 +1,4 @@
-"""Admin of the academy's shops: verifying shop IDs."""
+"""Admin of the academy: verifying shop IDs, notice delivery figures."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +6,7 @@ from wagtail import hooks
 
 from academy import shop_admin
 from academy.access import PermissionMenuItem, has_permission
+from academy.notices import views as notice_views
 
 
 @hooks.register("register_admin_urls")
@@ -13,6 +14,7 @@ def register_shop_admin_urls():
     return [
         path("shop-ids/", shop_admin.shop_ids, name="academy_shop_ids"),
         path("shop-ids/<int:profile_id>/", shop_admin.decide, name="academy_shop_id_decide"),
+        path("notice-deliveries/", notice_views.delivery_figures, name="academy_notice_figures"),
     ]
 
 
@@ -24,4 +26,15 @@ def register_shop_ids_menu_item():
         icon_name="user",
         order=170,
         check=has_permission(shop_admin.PERMISSION),
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_notice_figures_menu_item():
+    return PermissionMenuItem(
+        _("Notice deliveries"),
+        reverse("academy_notice_figures"),
+        icon_name="mail",
+        order=175,
+        check=notice_views.can_view_figures,
     )

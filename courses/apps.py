@@ -12,6 +12,27 @@ class CoursesConfig(AppConfig):
         admin_search.install()
         connect_page_signals()
         register_sections()
+        register_notice_kinds()
+
+
+def register_notice_kinds():
+    """Learning and live-session notices; a live session about to start may go by SMS."""
+    from academy.notices import kinds
+    from courses.live.notices import LIVE_NEWS, LIVE_STARTING
+
+    kinds.register_group(kinds.Group("learning", _("Learning progress"), order=40))
+    kinds.register_group(kinds.Group("live", _("Live sessions"), order=20))
+    kinds.register(kinds.Kind("course_progress", "learning"))
+    kinds.register(
+        kinds.Kind(
+            LIVE_STARTING,
+            "live",
+            time_critical=True,
+            channels=kinds.TIME_CRITICAL_CHANNELS,
+            sms_params=kinds.params("name", "when"),
+        )
+    )
+    kinds.register(kinds.Kind(LIVE_NEWS, "live"))
 
 
 def connect_page_signals():

@@ -338,6 +338,7 @@ def _complete_course_if_done(user, course, enrolment):
         title=_("You completed the course %(course)s") % {"course": course.title},
         body=_("Your certificate is ready to download from My learning."),
         url=reverse("dashboard") + "#dash-certificates",
+        kind="course_progress",
     )
     access.forget_state(user)
     _complete_tier_if_done(user, course)
@@ -366,6 +367,7 @@ def _complete_tier_if_done(user, course):
             title=_("%(tier)s is now open to you") % {"tier": following.title},
             body=_("You completed every required course of %(tier)s.") % {"tier": tier.title},
             url=following.url or "",
+            kind="course_progress",
         )
     return True
 
@@ -420,6 +422,7 @@ def grant_exemption(user, tier, *, reason, granted_by):
                 title=_("%(tier)s is now open to you") % {"tier": tier.title},
                 body=reason,
                 url=tier.url or "",
+                kind="course_progress",
             )
     access.forget_state(user)
     return exemption, created

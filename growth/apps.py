@@ -37,7 +37,7 @@ class GrowthConfig(AppConfig):
             find=starleader.graduation_achievement,
         )
         metrics.add_milestone_source(starleader.cohort_milestones)
-
+        register_notice_kinds()
         dashboard = [
             (15, "training_plan", "teams/dashboard_plan.html", teams.recruit_plan_context),
             (60, "team", "teams/dashboard_team.html", teams.leader_context),
@@ -54,3 +54,11 @@ class GrowthConfig(AppConfig):
             "growth/starleader/results_link.html",
             order=50,
         )
+
+
+def register_notice_kinds():
+    """A team leader's reminder to a member: in the academy, on WeChat, by e-mail."""
+    from academy.notices import kinds
+
+    kinds.register_group(kinds.Group("team", _("Your team"), order=50))
+    kinds.register(kinds.Kind("team_nudge", "team"))

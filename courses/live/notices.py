@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.claims import claim
 from academy.models import User
+from academy.notices import delivery
 from academy.services import notify_many, render_for
 from courses.models import LiveNoticeKind, LiveNoticeRun, LiveSessionState, LiveSignup
 
@@ -27,7 +28,12 @@ TEMPLATES = {
     LiveNoticeKind.MOVED: "courses/live/notices/moved.txt",
     LiveNoticeKind.CANCELLED: "courses/live/notices/cancelled.txt",
 }
-RECIPIENT_FIELDS = ("id", "email", "display_name", "language", "time_zone")
+RECIPIENT_FIELDS = ("id", "display_name", "language", "time_zone")
+# Kinds of notice (academy.notices.kinds), registered in courses.apps.
+LIVE_STARTING = "live_starting"
+LIVE_NEWS = "live_news"
+# Reminders this close to the start are time-critical (SMS allowed).
+STARTING_MINUTES = 60
 
 
 def send_due(now=None, *, batch_size=None, max_batches=None):
@@ -92,7 +98,8 @@ def send_batch(now, batch_size):
             .order_by("id")
             .values_list("id", "user_id")[:batch_size]
         )
-        users = User.objects.only(*RECIPIENT_FIELDS).in_bulk([u for _i, u in signups])
+        fields = (*RECIPIENT_FIELDS, *delivery.recipient_fields())
+        users = User.objects.only(*fields).in_bulk([u for _i, u in signups])
         deliver(run, [users[u] for _i, u in signups if u in users])
         if signups:
             run.cursor = signups[-1][0]
@@ -113,10 +120,16 @@ def deliver(run, users):
         shape = (user.language or settings.LANGUAGE_CODE, user.time_zone)
         if shape not in rendered:
             rendered[shape] = _render(run, user)
-        title, body = rendered[shape]
+        title, body, at = rendered[shape]
         key = f"live:{run.session_id}:{run.kind}:{run.minutes_before}:{run.sequence}:{user.pk}"
-        notices.append((user, key, title, body, url))
-    notify_many(notices)
+        notices.append((user, key, title, body, url, {"when": at}))
+    reminder = run.kind == LiveNoticeKind.REMINDER
+    notify_many(
+        notices,
+        kind=LIVE_STARTING if reminder and run.minutes_before <= STARTING_MINUTES else LIVE_NEWS,
+        context={"name": session.title},
+        event_start=session.start if reminder else None,
+    )
 
 
 def _render(run, user):
@@ -134,4 +147,6 @@ def _render(run, user):
                 "minutes": run.minutes_before % 60,
             },
         )
-    return title, body
+    with timezone.override(user.zone):
+        at = f"{timezone.localtime(session.start):%m-%d %H:%M}"
+    return title, body, at

@@ -125,6 +125,7 @@ def send_nudge(leader, member, text):
                 title=render_for(user, "growth/teams/nudge_title.txt", {"leader": leader.user}),
                 body=text,
                 url=reverse("dashboard"),
+                kind="team_nudge",
             )
     except IntegrityError:
         raise TeamError(

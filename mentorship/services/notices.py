@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.services import notify, render_for
 
+# A reminder this close to the session is time-critical (SMS allowed).
+SOON_MINUTES = 60
+
 
 def when(moment, user):
     """A time as the user reads it: '2026-12-02 (Wed) 09:00' in her zone."""
@@ -20,11 +23,30 @@ def when(moment, user):
         return f"{local:%Y-%m-%d} ({date_format(local, 'D')}) {local:%H:%M}"
 
 
-def send(user, key, title, template, context, url):
-    """One notice to ``user``, written in her language; sending ``key`` again is a no-op."""
+def send(user, key, title, template, context, url, *, kind="mentoring_update", event_start=None):
+    """One notice to ``user``, written in her language; sending ``key`` again is a no-op.
+
+    ``kind`` (registered in mentorship.apps) says which channels it may use; its SMS
+    and WeChat templates read ``name`` (the other person) and ``when`` from ``context``.
+    """
     with translation.override(user.language or settings.LANGUAGE_CODE):
         body = render_for(user, template, context)
-        return notify(user, key=key, title=str(title), body=body, url=url)
+        short = {
+            name: str(context[name]) for name in ("other", "when", "deadline") if context.get(name)
+        }
+        short = {"name": short.pop("other", ""), **short}
+        if "deadline" in short:
+            short["when"] = short.pop("deadline")
+        return notify(
+            user,
+            key=key,
+            title=str(title),
+            body=body,
+            url=url,
+            kind=kind,
+            context=short,
+            event_start=event_start,
+        )
 
 
 def title_for(user, message, **params):
@@ -63,6 +85,8 @@ def booked(booking):
             "mentorship/notices/booked.txt",
             context,
             _url(booking),
+            kind="booking_confirmed",
+            event_start=booking.start,
         )
 
 
@@ -77,6 +101,8 @@ def rescheduled(booking, old_start, by):
             "mentorship/notices/rescheduled.txt",
             context,
             _url(booking),
+            kind="booking_moved",
+            event_start=booking.start,
         )
 
 
@@ -91,6 +117,8 @@ def cancelled(booking):
             "mentorship/notices/cancelled.txt",
             context,
             _url(booking),
+            kind="booking_cancelled",
+            event_start=booking.start,
         )
 
 
@@ -135,6 +163,8 @@ def reminder(row):
         "mentorship/notices/reminder.txt",
         context,
         _url(booking),
+        kind="booking_reminder" if row.minutes_before <= SOON_MINUTES else "booking_reminder_day",
+        event_start=booking.start,
     )
 
 

@@ -44,6 +44,8 @@ def status_changed(application, event):
         "mentorship/starleader/notices/status.txt",
         context,
         application_url(application),
+        # An offer waits for her answer until its deadline: time-critical.
+        kind="offer_expiring" if event.to_status == Status.ADMITTED else "star_leader",
     )
 
 
@@ -56,6 +58,8 @@ def class_reminder(session, application):
         "mentorship/starleader/notices/class_reminder.txt",
         {"session": session, "when": when(session.starts_at, user), "cohort": session.cohort},
         application_url(application),
+        kind="star_leader",
+        event_start=session.starts_at,
     )
 
 
@@ -76,4 +80,5 @@ def guidance_summary(cohort, assignment, summary):
                 **summary,
             },
             reverse("mentorship:goals") if not as_mentor else reverse("mentorship:mentees"),
+            kind="star_leader",
         )
