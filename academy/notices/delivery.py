@@ -7,7 +7,8 @@ of WeChat, then SMS, that the kind allows, she keeps on, and that can reach her.
 
 The relay (``send_due``) claims due rows with SKIP LOCKED, never sends on her phone
 during quiet hours (22:00–08:00 her time: postponed to 08:00) unless the notice is
-urgent or about something starting within the hour, keeps to the daily SMS limit,
+urgent or about something starting within the hour (or before 08:00), keeps to the
+daily SMS limit,
 retries temporary errors with exponential back-off, and when a channel fails for good
 (she unfollowed, the number is refused, the limit is reached) falls back once to the
 next channel: WeChat → SMS → e-mail (e-mail even if she switched it off for the
@@ -228,11 +229,14 @@ def quiet_until(user, now):
     return datetime.combine(wake, QUIET_UNTIL, tzinfo=user.zone)
 
 
-def is_urgent(row, now):
-    """Sent even in quiet hours: an urgent kind, or about something starting within the hour."""
+def is_urgent(row, now, wake=None):
+    """Sent even in quiet hours: an urgent kind, or about something starting within the
+    hour (or before she wakes: waiting would tell her too late)."""
     if kinds.get(row.kind).urgent:
         return True
-    return row.event_start is not None and row.event_start <= now + URGENT_WITHIN
+    if row.event_start is None:
+        return False
+    return row.event_start <= max(now + URGENT_WITHIN, wake or now)
 
 
 def claim_due(limit=100, now=None):
@@ -249,7 +253,7 @@ def claim_due(limit=100, now=None):
         taken, waiting = [], defaultdict(list)
         for row in rows:
             wake = quiet_until(row.user, now)
-            if wake is not None and not is_urgent(row, now):
+            if wake is not None and not is_urgent(row, now, wake):
                 waiting[wake].append(row.pk)
             else:
                 taken.append(row)
