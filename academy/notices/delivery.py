@@ -295,7 +295,7 @@ def _send(row, unusable):
         return _skip(row, "channel unusable")
     try:
         if row.channel == kinds.SMS:
-            if over_sms_limit(row.user):
+            if not _reserve_sms(row):
                 return _skip(row, "daily SMS limit")
             message_id = sms.send(row.to, row.kind, row.payload.get("params", []))
         elif row.channel == kinds.WECHAT:
@@ -319,15 +319,32 @@ def _send(row, unusable):
     return 1
 
 
-def over_sms_limit(user):
-    """Whether she already had today's SMS (her calendar day)."""
-    limit = settings.ACADEMY_SMS_DAILY_LIMIT_PER_USER
+def _midnight(user):
     local = timezone.localtime(timezone.now(), user.zone)
-    midnight = datetime.combine(local.date(), time(0), tzinfo=user.zone)
-    sent = Delivery.objects.filter(
-        user=user, channel=kinds.SMS, status=DeliveryStatus.SENT, sent_at__gte=midnight
-    ).count()
-    return sent >= limit
+    return datetime.combine(local.date(), time(0), tzinfo=user.zone)
+
+
+def sms_today(user):
+    """Her text messages of today (her calendar day), sent or being sent now."""
+    return Delivery.objects.filter(
+        user=user,
+        channel=kinds.SMS,
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.PENDING],
+        sent_at__gte=_midnight(user),
+    )
+
+
+def _reserve_sms(row):
+    """Count this SMS in today's before it is sent, under her lock: two relays sending
+    her messages at once still keep to ``ACADEMY_SMS_DAILY_LIMIT_PER_USER``."""
+    with transaction.atomic():
+        claims.lock_named(f"academy:sms-day:{row.user_id}")
+        if sms_today(row.user).exclude(pk=row.pk).count() >= (
+            settings.ACADEMY_SMS_DAILY_LIMIT_PER_USER
+        ):
+            return False
+        Delivery.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    return True
 
 
 def _finish(row, status, *, message_id="", error=""):
@@ -356,7 +373,7 @@ def _retry(row, exc):
         return
     wait = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
     Delivery.objects.filter(pk=row.pk, status=DeliveryStatus.PENDING).update(
-        next_attempt_at=timezone.now() + wait, error=error
+        next_attempt_at=timezone.now() + wait, error=error, sent_at=None
     )
 
 
