@@ -7,7 +7,8 @@ of WeChat, then SMS, that the kind allows, she keeps on, and that can reach her.
 
 The relay (``send_due``) claims due rows with SKIP LOCKED, never sends on her phone
 during quiet hours (22:00–08:00 her time: postponed to 08:00) unless the notice is
-urgent or about something starting within the hour, keeps to the daily SMS limit,
+urgent or about something starting within the hour (or before 08:00), keeps to the
+daily SMS limit,
 retries temporary errors with exponential back-off, and when a channel fails for good
 (she unfollowed, the number is refused, the limit is reached) falls back once to the
 next channel: WeChat → SMS → e-mail (e-mail even if she switched it off for the
@@ -228,11 +229,14 @@ def quiet_until(user, now):
     return datetime.combine(wake, QUIET_UNTIL, tzinfo=user.zone)
 
 
-def is_urgent(row, now):
-    """Sent even in quiet hours: an urgent kind, or about something starting within the hour."""
+def is_urgent(row, now, wake=None):
+    """Sent even in quiet hours: an urgent kind, or about something starting within the
+    hour (or before she wakes: waiting would tell her too late)."""
     if kinds.get(row.kind).urgent:
         return True
-    return row.event_start is not None and row.event_start <= now + URGENT_WITHIN
+    if row.event_start is None:
+        return False
+    return row.event_start <= max(now + URGENT_WITHIN, wake or now)
 
 
 def claim_due(limit=100, now=None):
@@ -249,7 +253,7 @@ def claim_due(limit=100, now=None):
         taken, waiting = [], defaultdict(list)
         for row in rows:
             wake = quiet_until(row.user, now)
-            if wake is not None and not is_urgent(row, now):
+            if wake is not None and not is_urgent(row, now, wake):
                 waiting[wake].append(row.pk)
             else:
                 taken.append(row)
@@ -291,7 +295,7 @@ def _send(row, unusable):
         return _skip(row, "channel unusable")
     try:
         if row.channel == kinds.SMS:
-            if over_sms_limit(row.user):
+            if not _reserve_sms(row):
                 return _skip(row, "daily SMS limit")
             message_id = sms.send(row.to, row.kind, row.payload.get("params", []))
         elif row.channel == kinds.WECHAT:
@@ -315,15 +319,32 @@ def _send(row, unusable):
     return 1
 
 
-def over_sms_limit(user):
-    """Whether she already had today's SMS (her calendar day)."""
-    limit = settings.ACADEMY_SMS_DAILY_LIMIT_PER_USER
+def _midnight(user):
     local = timezone.localtime(timezone.now(), user.zone)
-    midnight = datetime.combine(local.date(), time(0), tzinfo=user.zone)
-    sent = Delivery.objects.filter(
-        user=user, channel=kinds.SMS, status=DeliveryStatus.SENT, sent_at__gte=midnight
-    ).count()
-    return sent >= limit
+    return datetime.combine(local.date(), time(0), tzinfo=user.zone)
+
+
+def sms_today(user):
+    """Her text messages of today (her calendar day), sent or being sent now."""
+    return Delivery.objects.filter(
+        user=user,
+        channel=kinds.SMS,
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.PENDING],
+        sent_at__gte=_midnight(user),
+    )
+
+
+def _reserve_sms(row):
+    """Count this SMS in today's before it is sent, under her lock: two relays sending
+    her messages at once still keep to ``ACADEMY_SMS_DAILY_LIMIT_PER_USER``."""
+    with transaction.atomic():
+        claims.lock_named(f"academy:sms-day:{row.user_id}")
+        if sms_today(row.user).exclude(pk=row.pk).count() >= (
+            settings.ACADEMY_SMS_DAILY_LIMIT_PER_USER
+        ):
+            return False
+        Delivery.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    return True
 
 
 def _finish(row, status, *, message_id="", error=""):
@@ -352,7 +373,7 @@ def _retry(row, exc):
         return
     wait = min(FIRST_RETRY * 2 ** (row.attempts - 1), LONGEST_RETRY)
     Delivery.objects.filter(pk=row.pk, status=DeliveryStatus.PENDING).update(
-        next_attempt_at=timezone.now() + wait, error=error
+        next_attempt_at=timezone.now() + wait, error=error, sent_at=None
     )
 
 

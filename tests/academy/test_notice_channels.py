@@ -112,13 +112,15 @@ def test_quiet_hours_hold_her_phone_until_eight_in_her_own_zone(time_machine):
     assert [m["to"] for m in sent("wechat")] == ["o-beijing", "o-new-york"]
 
 
-def test_a_reminder_for_a_session_within_the_hour_is_sent_even_at_night(time_machine):
+def test_a_notice_of_a_session_within_the_hour_or_before_eight_is_sent_even_at_night(time_machine):
     night = at_beijing(time_machine, 22, 30)
     user = verify_phone(shopkeeper(), "+8613800138005")
     booking_notice(user, key="soon", start=night + timedelta(minutes=45))
+    # At 07:30, before she wakes: waiting until 08:00 would tell her too late.
+    booking_notice(user, key="early", start=night + timedelta(hours=9))
     booking_notice(user, key="tomorrow", start=night + timedelta(hours=12))
-    assert delivery.send_due() == 1
-    assert len(sent("sms")) == 1
+    assert delivery.send_due() == 2
+    assert len(sent("sms")) == 2
     assert Delivery.objects.get(key="tomorrow").status == "pending"
 
 

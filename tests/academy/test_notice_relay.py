@@ -61,3 +61,34 @@ def test_two_relays_racing_send_each_notice_once_per_channel(
     per_recipient = Counter(m["to"] for m in outbox)
     assert set(per_recipient.values()) == {30}
     assert Counter(m["channel"] for m in outbox) == {"wechat": 120, "sms": 120}
+
+
+def test_two_relays_racing_keep_her_daily_sms_limit(
+    postgres_db, settings, time_machine, monkeypatch
+):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    settings.ACADEMY_SMS_DAILY_LIMIT_PER_USER = 3
+    day = timezone.localdate(timezone.now(), BEIJING) + timedelta(days=1)
+    time_machine.move_to(datetime(day.year, day.month, day.day, 10, tzinfo=BEIJING), tick=True)
+    user = verify_phone(shopkeeper(), "+8613800191234")
+    for number in range(12):
+        services.notify(
+            user,
+            key=f"cap:{number}",
+            title="辅导已预约",
+            kind="booking_confirmed",
+            context={"name": "王老师", "when": "10:00"},
+            email=False,
+        )
+
+    def relay():
+        return delivery.send_due(limit=2, batches=20)
+
+    results = run_concurrently(relay, [()] * 2)
+    assert sum(results) == 3, results
+    assert len(devoutbox.read(channel="sms")) == 3
+    assert Counter(Delivery.objects.values_list("status", flat=True)) == {
+        "sent": 3,
+        "skipped": 9,
+    }
