@@ -21,6 +21,8 @@ class AccountAdapter(DefaultAccountAdapter):
         with transaction.atomic():
             user = super().save_user(request, user, form, commit=False)
             user.display_name = form.cleaned_data.get("display_name", "")
+            # No address is NULL, not "": the address is unique when present.
+            user.email = user.email or None
             language = getattr(request, "LANGUAGE_CODE", None)
             if language:
                 user.language = language
@@ -104,9 +106,20 @@ def has_totp(user):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    def save_user(self, request, sociallogin, form=None):
-        with transaction.atomic():
-            user = super().save_user(request, sociallogin, form)
-            if form is not None and form.cleaned_data.get("shop_id"):
-                services.register_shopkeeper(user, shop_id=form.cleaned_data["shop_id"])
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        # WeChat names her by nickname: her display name until she changes it.
+        if not user.display_name and data.get("name"):
+            user.display_name = data["name"][:40]
         return user
+
+    def get_signup_form_initial_data(self, sociallogin):
+        initial = super().get_signup_form_initial_data(sociallogin)
+        initial["display_name"] = sociallogin.user.display_name
+        return initial
+
+    def save_user(self, request, sociallogin, form=None):
+        # With the sign-up form, the account adapter's save_user (called by allauth's)
+        # makes her a shopkeeper with the shop ID she gave; all of it or nothing.
+        with transaction.atomic():
+            return super().save_user(request, sociallogin, form)

@@ -107,7 +107,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.weixin",
+    "academy.wechat",
     "django_celery_beat",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -418,20 +418,61 @@ ACADEMY_DEV_OUTBOX = Path(os.environ.get("ACADEMY_DEV_OUTBOX", str(VAR_DIR / "de
 
 # The official account (服务号) shopkeepers follow: OAuth inside WeChat, template
 # messages, JS-SDK. WEIXIN_APP_ID/SECRET below are the website app of the QR login.
+# Both belong to one open-platform account, so WeChat gives the same unionid in both.
 WEIXIN_MP_APP_ID = os.environ.get("WEIXIN_MP_APP_ID", "")
 WEIXIN_MP_APP_SECRET = os.environ.get("WEIXIN_MP_APP_SECRET", "")
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
 WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")
+# Where WeChat answers: its consent pages and its API.
+WEIXIN_OPEN_BASE_URL = os.environ.get("WEIXIN_OPEN_BASE_URL", "https://open.weixin.qq.com")
+WEIXIN_API_BASE_URL = os.environ.get("WEIXIN_API_BASE_URL", "https://api.weixin.qq.com")
+# Development without the platform's keys: sign in through the local fake WeChat
+# (devservers/wechat.py, started by `make run`) with its demo apps.
+WEIXIN_DEV_FAKE_URL = os.environ.get("WEIXIN_DEV_FAKE_URL", "").rstrip("/")
+if DEBUG and WEIXIN_DEV_FAKE_URL and not (WEIXIN_APP_ID or WEIXIN_MP_APP_ID):
+    WEIXIN_APP_ID, WEIXIN_APP_SECRET = "wxdemowebsite000", "demo-website-secret"
+    WEIXIN_MP_APP_ID, WEIXIN_MP_APP_SECRET = "wxdemoofficial00", "demo-official-secret"
+    WEIXIN_OPEN_BASE_URL = WEIXIN_API_BASE_URL = WEIXIN_DEV_FAKE_URL
+WEIXIN_OPEN_BASE_URL = WEIXIN_OPEN_BASE_URL.rstrip("/")
+WEIXIN_API_BASE_URL = WEIXIN_API_BASE_URL.rstrip("/")
+for _app_id, _secret in (("WEIXIN_APP_ID", "WEIXIN_APP_SECRET"), ("WEIXIN_MP_APP_ID", "WEIXIN_MP_APP_SECRET")):
+    if not DEBUG and globals()[_app_id] and not globals()[_secret]:
+        _fail(_secret, f"must be set when {_app_id} is")
+if not DEBUG and ACADEMY_WECHAT_BACKEND == "official" and not (
+    WEIXIN_MP_APP_ID and WEIXIN_MP_APP_SECRET
+):
+    _fail("WEIXIN_MP_APP_ID", "and WEIXIN_MP_APP_SECRET must be set when ACADEMY_WECHAT_BACKEND=official")
+# Template ids of the official account, one per notice kind: "kind=id,kind=id".
+ACADEMY_WECHAT_TEMPLATES = {}
+for _pair in env_list("ACADEMY_WECHAT_TEMPLATES"):
+    _kind, _sep, _template_id = _pair.partition("=")
+    if not (_sep and _kind.strip() and _template_id.strip()):
+        _fail("ACADEMY_WECHAT_TEMPLATES", f"must be kind=template_id pairs, not {_pair!r}")
+    ACADEMY_WECHAT_TEMPLATES[_kind.strip()] = _template_id.strip()
 SOCIALACCOUNT_PROVIDERS = {
-    "weixin": {
-        "SCOPE": ["snsapi_login"],
-        # Off unless the platform's WeChat keys are given.
-        "APPS": [{"client_id": WEIXIN_APP_ID, "secret": WEIXIN_APP_SECRET}]
-        if WEIXIN_APP_ID
-        else [],
+    # One provider for both apps (academy/wechat/provider.py): the official account's
+    # OAuth inside WeChat, the website's QR login elsewhere. Off unless a key is given.
+    "wechat": {
+        "APPS": [
+            app
+            for app in (
+                {"client_id": WEIXIN_APP_ID, "secret": WEIXIN_APP_SECRET, "settings": {}},
+                {
+                    "client_id": WEIXIN_MP_APP_ID,
+                    "secret": WEIXIN_MP_APP_SECRET,
+                    "settings": {"official": True, "hidden": bool(WEIXIN_APP_ID)},
+                },
+            )
+            if app["client_id"]
+        ],
     }
 }
 SOCIALACCOUNT_ADAPTER = "academy.adapters.SocialAccountAdapter"
+# A new WeChat user sees the sign-up form once (her name, shop ID); WeChat gives no
+# e-mail address and she needs none.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
 
 # --- e-mail -----------------------------------------------------------------------
 
