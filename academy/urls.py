@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academy import seo, views
+from academy.wechat import share as wechat_share
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("language/<str:code>/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("enter/", views.enter_from_platform, name="platform_entry"),
+    path("wechat/share-config/", wechat_share.share_config, name="wechat_share_config"),
     path("me/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),
