@@ -435,13 +435,21 @@ if DEBUG and WEIXIN_DEV_FAKE_URL and not (WEIXIN_APP_ID or WEIXIN_MP_APP_ID):
     WEIXIN_OPEN_BASE_URL = WEIXIN_API_BASE_URL = WEIXIN_DEV_FAKE_URL
 WEIXIN_OPEN_BASE_URL = WEIXIN_OPEN_BASE_URL.rstrip("/")
 WEIXIN_API_BASE_URL = WEIXIN_API_BASE_URL.rstrip("/")
-for _app_id, _secret in (("WEIXIN_APP_ID", "WEIXIN_APP_SECRET"), ("WEIXIN_MP_APP_ID", "WEIXIN_MP_APP_SECRET")):
+for _app_id, _secret in (
+    ("WEIXIN_APP_ID", "WEIXIN_APP_SECRET"),
+    ("WEIXIN_MP_APP_ID", "WEIXIN_MP_APP_SECRET"),
+):
     if not DEBUG and globals()[_app_id] and not globals()[_secret]:
         _fail(_secret, f"must be set when {_app_id} is")
-if not DEBUG and ACADEMY_WECHAT_BACKEND == "official" and not (
-    WEIXIN_MP_APP_ID and WEIXIN_MP_APP_SECRET
+if (
+    not DEBUG
+    and ACADEMY_WECHAT_BACKEND == "official"
+    and not (WEIXIN_MP_APP_ID and WEIXIN_MP_APP_SECRET)
 ):
-    _fail("WEIXIN_MP_APP_ID", "and WEIXIN_MP_APP_SECRET must be set when ACADEMY_WECHAT_BACKEND=official")
+    _fail(
+        "WEIXIN_MP_APP_ID",
+        "and WEIXIN_MP_APP_SECRET must be set when ACADEMY_WECHAT_BACKEND=official",
+    )
 # Template ids of the official account, one per notice kind: "kind=id,kind=id".
 ACADEMY_WECHAT_TEMPLATES = {}
 for _pair in env_list("ACADEMY_WECHAT_TEMPLATES"):

@@ -207,7 +207,7 @@ class FakeWeChat:
 
 def handler_for(fake):
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        def log_message(self, format, *args):
             pass
 
         def _query(self):

@@ -36,3 +36,19 @@ def wechat_share(context, page=None, title="", description="", image="", link=""
         "imgUrl": _absolute(image or meta.get("image") or static("academy/img/icon-180.png")),
     }
     return {"share": share}
+
+
+@register.simple_tag(takes_context=True)
+def wechat_login_choice(context):
+    """How the sign-in page offers WeChat: first inside WeChat, a QR login elsewhere.
+
+    None when WeChat sign-in is off, or when only the official account is set up and
+    she is not in WeChat (its OAuth works nowhere else).
+    """
+    request = context.get("request")
+    if request is None:
+        return None
+    inside = in_wechat(request)
+    if (inside and settings.WEIXIN_MP_APP_ID) or settings.WEIXIN_APP_ID:
+        return {"first": inside and bool(settings.WEIXIN_MP_APP_ID)}
+    return None

@@ -39,7 +39,7 @@ class WeChatOAuth2Client(WeixinOAuth2Client):
 class WeChatOAuth2Adapter(WeixinOAuth2Adapter):
     provider_id = accounts.PROVIDER
     client_class = WeChatOAuth2Client
-    access_token_method = "GET"  # nosec: WeChat's documented method, not a secret
+    access_token_method = "GET"  # noqa: S105 - the HTTP method WeChat documents
     provider = None
     state = None
     on_callback = False

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from academy.wechat import jssdk
-from tests.wechat import DESKTOP_UA, WECHAT_UA, fake_wechat  # noqa: F401 - a fixture
+from tests.wechat import DESKTOP_UA, WECHAT_UA
 
 
 def test_signature_matches_wechats_documented_example():

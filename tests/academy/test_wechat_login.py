@@ -8,13 +8,12 @@ from academy import roles
 from academy.models import User
 from academy.wechat.accounts import official_openid
 from tests.academy.factories import TOTP_SECRET, shopkeeper, staff
-from tests.wechat import (  # noqa: F401 - fake_wechat is a fixture
+from tests.wechat import (
     DESKTOP_UA,
     OFFICIAL_APP_ID,
     WEBSITE_APP_ID,
     WECHAT_UA,
     consent,
-    fake_wechat,
     query,
     sign_in,
     start,
@@ -80,9 +79,7 @@ def test_on_a_computer_the_website_qr_login_is_used(client, fake_wechat):
     assert "#wechat_redirect" not in location
 
 
-def test_qr_login_then_official_account_with_the_same_unionid_is_one_person(
-    client, fake_wechat
-):
+def test_qr_login_then_official_account_with_the_same_unionid_is_one_person(client, fake_wechat):
     her = fake_wechat.add_user(nickname="赵敏", unionid="union-zhao")
     sign_in(client, fake_wechat, DESKTOP_UA)
     finish_signup(client, DESKTOP_UA, display_name="赵敏")
@@ -139,7 +136,10 @@ def test_staff_signing_in_by_wechat_still_gives_the_totp_code(client, fake_wecha
         user=editor,
         provider="wechat",
         uid="union-editor",
-        extra_data={"nickname": "编辑", "openids": {OFFICIAL_APP_ID: person.openid(OFFICIAL_APP_ID)}},
+        extra_data={
+            "nickname": "编辑",
+            "openids": {OFFICIAL_APP_ID: person.openid(OFFICIAL_APP_ID)},
+        },
     )
 
     response = sign_in(client, fake_wechat)
@@ -169,3 +169,48 @@ def test_signed_in_shopkeeper_links_wechat_and_it_signs_her_in_later(client, fak
     client.logout()
     sign_in(client, fake_wechat)
     assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_profile_offers_to_link_wechat(client, fake_wechat):
+    client.force_login(shopkeeper())
+    page = client.get(reverse("profile")).content.decode()
+    assert "关联微信" in page
+    assert "process=connect" in page
+
+
+def test_shopkeeper_with_a_password_unlinks_wechat_from_her_profile(client, fake_wechat):
+    user = shopkeeper()
+    person = fake_wechat.add_user(nickname="林芳", unionid="union-lin")
+    account = SocialAccount.objects.create(
+        user=user,
+        provider="wechat",
+        uid="union-lin",
+        extra_data={
+            "nickname": "林芳",
+            "openids": {OFFICIAL_APP_ID: person.openid(OFFICIAL_APP_ID)},
+        },
+    )
+    sign_in(client, fake_wechat)
+    profile = client.get(reverse("profile")).content.decode()
+    assert "已关联微信「林芳」" in profile
+    assert reverse("socialaccount_connections") in profile
+
+    response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
+
+    assert response.status_code == 302
+    assert not SocialAccount.objects.exists()
+    assert official_openid(user) is None
+    assert "关联微信" in client.get(reverse("profile")).content.decode()
+
+
+def test_wechat_is_not_unlinked_when_it_is_her_only_way_in(client, fake_wechat):
+    fake_wechat.add_user(nickname="王小梅", unionid="union-wang")
+    sign_in(client, fake_wechat)
+    finish_signup(client)
+    account = SocialAccount.objects.get()
+
+    response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
+
+    assert response.status_code == 200
+    assert "您的账号未设置密码" in response.content.decode()
+    assert SocialAccount.objects.filter(pk=account.pk).exists()

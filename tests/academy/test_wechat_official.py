@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from academy.wechat import messages
 from tests.academy.test_settings import PRODUCTION, manage
-from tests.wechat import OFFICIAL_APP_ID, fake_wechat  # noqa: F401 - a fixture
+from tests.wechat import OFFICIAL_APP_ID
 
 DATA = {"first": "您预约的一对一辅导明天开始", "keyword1": "周老师", "keyword2": "明天 20:00"}
 
