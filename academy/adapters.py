@@ -94,7 +94,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_phone(self, user, phone, verified):
         user.phone = phone
         user.phone_verified = verified
-        user.save(update_fields=["phone", "phone_verified"])
+        if user.pk is not None:  # at sign-up allauth sets it before the user is saved
+            user.save(update_fields=["phone", "phone_verified"])
 
     def get_phone(self, user):
         if not user.phone:
