@@ -319,11 +319,36 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "academy.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# A shopkeeper signs up and in with her mobile number and a texted code (allauth's
+# phone support, academy/adapters.py); an e-mail address and a password are optional
+# for her. Staff keep e-mail, password and TOTP.
+ACCOUNT_LOGIN_METHODS = {"phone", "email"}
+# Either a phone or an e-mail address is required: academy/account_forms.py says which.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1", "password2"]
 ACCOUNT_SIGNUP_FORM_CLASS = "academy.forms.SignupForm"
+ACCOUNT_FORMS = {
+    "signup": "academy.account_forms.AccountSignupForm",
+    "request_login_code": "academy.account_forms.PhoneCodeRequestForm",
+    "change_phone": "academy.account_forms.ChangePhoneForm",
+    "login": "academy.account_forms.LoginForm",
+    "confirm_login_code": "academy.account_forms.ConfirmLoginCodeForm",
+    "verify_phone": "academy.account_forms.VerifyPhoneForm",
+}
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Mandatory for an account without a verified phone (academy/stages.py): an address is
+# then her only proof of who she is. With a verified phone it is confirmed by mail later.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 3
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 600
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 5
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = 3
+_SIX_DIGITS = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = _SIX_DIGITS
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = _SIX_DIGITS
+# Neither phone nor e-mail is "required" in ACCOUNT_SIGNUP_FIELDS: one of them is.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Signup and password reset never tell whether an address has an account.
@@ -343,7 +368,22 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
+    # Codes by SMS: asked for per address and number; each text is counted again below.
+    "request_login_code": "20/h/ip,10/h/key",
+    "verify_phone": "1/60s/key,20/h/ip",
+    "change_phone": "3/h/user",
 }
+# Every text the accounts send (academy/phones.py): one a minute and a few an hour to
+# one number, a few an hour from one address, and a ceiling for the whole site, so
+# nobody can spend the SMS budget or flood one phone.
+ACADEMY_SMS_GLOBAL_PER_HOUR = env_int("ACADEMY_SMS_GLOBAL_PER_HOUR", 1000)
+ACADEMY_SMS_RATE_LIMITS = {
+    "sms_number": "1/60s/key,5/h/key,10/d/key",
+    "sms_address": "10/h/ip,30/d/ip",
+    "sms_all": f"{ACADEMY_SMS_GLOBAL_PER_HOUR}/h/key",
+}
+# A code asked for an unknown number gets a sign-up hint by SMS (the page is the same).
+ACADEMY_SMS_UNKNOWN_ACCOUNT_HINT = env_bool("ACADEMY_SMS_UNKNOWN_ACCOUNT_HINT", True)
 # The academy's own actions (see academy/ratelimits.py): "count/period".
 ACADEMY_RATE_LIMITS = {
     "booking": "20/h",
@@ -414,6 +454,52 @@ ACADEMY_PLATFORM_JWT_ISSUER = os.environ.get("ACADEMY_PLATFORM_JWT_ISSUER", "")
 # logs them and keeps them in the development outbox (/dev/outbox/).
 ACADEMY_SMS_BACKEND = os.environ.get("ACADEMY_SMS_BACKEND", "console")
 ACADEMY_WECHAT_BACKEND = os.environ.get("ACADEMY_WECHAT_BACKEND", "console")
+# Tencent Cloud SMS (academy/sms/tencent.py): keys, the app, the approved signature,
+# and one approved template id per kind (JSON, or "kind=id,kind=id").
+ACADEMY_SMS_TENCENT_SECRET_ID = os.environ.get("ACADEMY_SMS_TENCENT_SECRET_ID", "")
+ACADEMY_SMS_TENCENT_SECRET_KEY = os.environ.get("ACADEMY_SMS_TENCENT_SECRET_KEY", "")
+ACADEMY_SMS_TENCENT_SDK_APP_ID = os.environ.get("ACADEMY_SMS_TENCENT_SDK_APP_ID", "")
+ACADEMY_SMS_TENCENT_SIGN_NAME = os.environ.get("ACADEMY_SMS_TENCENT_SIGN_NAME", "店主商学院")
+ACADEMY_SMS_TENCENT_REGION = os.environ.get("ACADEMY_SMS_TENCENT_REGION", "ap-guangzhou")
+# The API's host, or a full URL (http://127.0.0.1:PORT for the fake server in devservers/).
+ACADEMY_SMS_ENDPOINT = os.environ.get("ACADEMY_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+
+
+def _sms_templates(value):
+    value = value.strip()
+    if not value:
+        return {}
+    if value.startswith("{"):
+        import json
+
+        try:
+            parsed = json.loads(value)
+        except ValueError as exc:
+            _fail("ACADEMY_SMS_TEMPLATES", f"is not valid JSON ({exc})")
+        if not isinstance(parsed, dict):
+            _fail("ACADEMY_SMS_TEMPLATES", "must be a JSON object of kind to template id")
+        return {str(kind): str(template) for kind, template in parsed.items()}
+    templates = {}
+    for part in value.split(","):
+        kind, sep, template = part.partition("=")
+        if not sep or not kind.strip() or not template.strip():
+            _fail("ACADEMY_SMS_TEMPLATES", f"must read kind=id,kind=id, not {part!r}")
+        templates[kind.strip()] = template.strip()
+    return templates
+
+
+ACADEMY_SMS_TEMPLATES = _sms_templates(os.environ.get("ACADEMY_SMS_TEMPLATES", ""))
+if ACADEMY_SMS_BACKEND == "tencent" and not DEBUG:
+    for _name in (
+        "ACADEMY_SMS_TENCENT_SECRET_ID",
+        "ACADEMY_SMS_TENCENT_SECRET_KEY",
+        "ACADEMY_SMS_TENCENT_SDK_APP_ID",
+        "ACADEMY_SMS_TENCENT_SIGN_NAME",
+    ):
+        if not globals()[_name]:
+            _fail(_name, "must be set when ACADEMY_SMS_BACKEND=tencent")
+    if "login_code" not in ACADEMY_SMS_TEMPLATES:
+        _fail("ACADEMY_SMS_TEMPLATES", "must name the login_code template when SMS is on")
 ACADEMY_DEV_OUTBOX = Path(os.environ.get("ACADEMY_DEV_OUTBOX", str(VAR_DIR / "dev-outbox.jsonl")))
 
 # The official account (服务号) shopkeepers follow: OAuth inside WeChat, template
@@ -476,9 +562,13 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 SOCIALACCOUNT_ADAPTER = "academy.adapters.SocialAccountAdapter"
-# A new WeChat user sees the sign-up form once (her name, shop ID); WeChat gives no
-# e-mail address and she needs none.
+# A new WeChat user sees the sign-up form once (her name, mobile number, shop ID;
+# the number verified by a texted code); WeChat gives no e-mail address.
 SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_FORMS = {
+    "signup": "academy.wechat.forms.WeChatSignupForm",
+    "disconnect": "academy.wechat.forms.WeChatDisconnectForm",
+}
 SOCIALACCOUNT_EMAIL_REQUIRED = False
 SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
 

@@ -1,1 +1,1 @@
-"""Local fakes of outside services, for tests and development."""
+"""Local stand-ins of outside services, for development and tests."""

@@ -7,7 +7,8 @@ from django.urls import reverse
 from academy import roles
 from academy.models import User
 from academy.wechat.accounts import official_openid
-from tests.academy.factories import TOTP_SECRET, shopkeeper, staff
+from tests.academy.factories import TOTP_SECRET, UserFactory, shopkeeper, staff
+from tests.accounts.phones import NUMBER, last_code
 from tests.wechat import (
     DESKTOP_UA,
     OFFICIAL_APP_ID,
@@ -23,8 +24,12 @@ pytestmark = pytest.mark.django_db
 
 
 def finish_signup(client, user_agent=WECHAT_UA, **fields):
-    data = {"display_name": "王小梅", "shop_id": "23456789", **fields}
-    return client.post(reverse("socialaccount_signup"), data, headers={"user-agent": user_agent})
+    """Her one sign-up form, then the code texted to her number."""
+    data = {"display_name": "王小梅", "phone": "13800138000", "shop_id": "23456789", **fields}
+    headers = {"user-agent": user_agent}
+    response = client.post(reverse("socialaccount_signup"), data, headers=headers)
+    assert response["Location"] == reverse("account_verify_phone")
+    return client.post(reverse("account_verify_phone"), {"code": last_code()}, headers=headers)
 
 
 def test_first_wechat_sign_in_asks_for_her_profile_once_then_signs_her_up(client, fake_wechat):
@@ -41,13 +46,23 @@ def test_first_wechat_sign_in_asks_for_her_profile_once_then_signs_her_up(client
     assert response["Location"] == reverse("socialaccount_signup")
     page = client.get(response["Location"]).content.decode()
     assert 'value="王小梅"' in page  # her WeChat nickname, for her to keep or change
+    assert "下次微信会自动帮你登录" in page
+    assert 'name="phone"' in page
+    assert 'name="email"' not in page
+    assert not User.objects.exists()
+
+    data = {"display_name": "王小梅", "phone": "", "shop_id": "23456789"}
+    page = client.post(reverse("socialaccount_signup"), data).content.decode()
+    assert "必需字段" in page
     assert not User.objects.exists()
 
     response = finish_signup(client)
     user = User.objects.get()
-    assert response.status_code == 302
+    # Signed in; her shop profile is what she completes next.
+    assert client.get(response["Location"])["Location"] == reverse("profile")
     assert user.display_name == "王小梅"
     assert user.email is None
+    assert (user.phone, user.phone_verified) == (NUMBER, True)
     assert user.shopkeeper_profile.shop_id == "23456789"
     account = SocialAccount.objects.get(user=user)
     assert (account.provider, account.uid) == ("wechat", "union-wang")
@@ -203,11 +218,35 @@ def test_shopkeeper_with_a_password_unlinks_wechat_from_her_profile(client, fake
     assert "关联微信" in client.get(reverse("profile")).content.decode()
 
 
-def test_wechat_is_not_unlinked_when_it_is_her_only_way_in(client, fake_wechat):
+def test_a_wechat_shopkeeper_with_a_verified_phone_may_unlink_it(client, fake_wechat):
     fake_wechat.add_user(nickname="王小梅", unionid="union-wang")
     sign_in(client, fake_wechat)
     finish_signup(client)
     account = SocialAccount.objects.get()
+
+    response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
+
+    assert response.status_code == 302
+    assert not SocialAccount.objects.exists()
+    assert User.objects.get().phone_verified
+
+
+def test_wechat_is_not_unlinked_when_it_is_her_only_way_in(client, fake_wechat):
+    # No password and no phone: allauth's own rule keeps her one way in.
+    user = UserFactory(password=None, display_name="王小梅")
+    user.set_unusable_password()
+    user.save()
+    person = fake_wechat.add_user(nickname="王小梅", unionid="union-wang")
+    account = SocialAccount.objects.create(
+        user=user,
+        provider="wechat",
+        uid="union-wang",
+        extra_data={
+            "nickname": "王小梅",
+            "openids": {OFFICIAL_APP_ID: person.openid(OFFICIAL_APP_ID)},
+        },
+    )
+    sign_in(client, fake_wechat)
 
     response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
 
