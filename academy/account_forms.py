@@ -5,6 +5,8 @@ Apart from academy/forms.py: allauth builds its sign-up form on ours
 """
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.utils import filter_users_by_email
 from allauth.core import context
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,9 +36,26 @@ class AccountSignupForm(allauth_forms.SignupForm):
                 "At least 8 characters, not only digits."
             )
 
+    _taken_email = None
+
+    def validate_unique_email(self, value):
+        # allauth hides a taken address only under mandatory verification; here
+        # verification depends on the phone (academy/stages.py), so it is hidden here.
+        if filter_users_by_email(value):
+            self._taken_email = value
+            return value
+        return super().validate_unique_email(value)
+
     def clean(self):
         cleaned_data = super().clean()
         phone = cleaned_data.get("phone")
+        if self._taken_email and not self.account_already_exists:
+            if phone:
+                # Her number makes the account; the address stays with its owner,
+                # who is told by mail, and she may add another one later.
+                cleaned_data["email"] = ""
+            else:
+                self.account_already_exists = True
         if not phone and not self.has_error("phone"):
             if not cleaned_data.get("email") and not self.has_error("email"):
                 self.add_error("phone", PHONE_OR_EMAIL)
@@ -47,6 +66,12 @@ class AccountSignupForm(allauth_forms.SignupForm):
             if refusal:
                 self.add_error("phone", refusal)
         return cleaned_data
+
+    def try_save(self, request):
+        user, response = super().try_save(request)
+        if user is not None and self._taken_email:
+            get_adapter().send_account_already_exists_mail(self._taken_email)
+        return user, response
 
 
 class PhoneCodeRequestForm(allauth_forms.RequestLoginCodeForm):

@@ -80,8 +80,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_stages(self):
         replaced = {
-            "allauth.account.stages.PhoneVerificationStage": "academy.stages.PhoneVerificationStage",
-            "allauth.account.stages.EmailVerificationStage": "academy.stages.EmailVerificationStage",
+            f"allauth.account.stages.{name}": f"academy.stages.{name}"
+            for name in ("PhoneVerificationStage", "EmailVerificationStage")
         }
         return [replaced.get(path, path) for path in super().get_login_stages()]
 

@@ -179,7 +179,10 @@ class FakeSmsServer:
         return self
 
     def stop(self):
-        self.httpd.shutdown()
+        """Stop serving (once; later calls do nothing)."""
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+            self.thread.join()
         self.httpd.server_close()
 
 

@@ -112,9 +112,7 @@ def test_five_wrong_codes_and_the_code_is_dead(client, home_page, her):
 
 def test_a_new_code_waits_a_minute(client, home_page, her, clock):
     ask_code(client)
-    response = client.post(
-        reverse("account_confirm_login_code"), {"action": "resend"}, follow=True
-    )
+    response = client.post(reverse("account_confirm_login_code"), {"action": "resend"}, follow=True)
     assert "请稍等一分钟" in response.content.decode()
     assert len(texts(kind="login_code")) == 1
     clock.shift(timedelta(seconds=61))
@@ -255,3 +253,31 @@ def test_a_texted_code_never_skips_the_staff_second_factor(client, home_page, ro
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == member.pk
     assert client.get("/cms/").status_code == 200
+
+
+def test_a_taken_email_on_a_phone_signup_stays_with_its_owner(client, home_page, mailoutbox):
+    owner = shopkeeper(user__email="chunyan@example.com")
+    response = signup_by_phone(client, email="chunyan@example.com")
+    # The same answer as with a free address: on to the texted code.
+    assert response["Location"] == reverse("account_verify_phone")
+    newcomer = User.objects.get(phone=NUMBER)
+    assert newcomer.email is None
+    assert User.objects.get(email="chunyan@example.com") == owner
+    assert [m.to for m in mailoutbox] == [[owner.email]]
+    assert texts()[-1]["kind"] == "login_code"
+
+
+def test_a_phone_signup_with_an_email_and_a_password_keeps_both(client, home_page, mailoutbox):
+    signup_by_phone(
+        client,
+        email="chunyan@example.com",
+        password1="Kd83-lanzhou-spring",
+        password2="Kd83-lanzhou-spring",
+    )
+    client.post(reverse("account_verify_phone"), {"code": last_code()})
+    user = User.objects.get(phone=NUMBER)
+    assert user.phone_verified and user.email == "chunyan@example.com"
+    assert user.check_password("Kd83-lanzhou-spring")
+    assert signed_in(client)
+    # Her address is confirmed by mail later; her phone already vouched for her.
+    assert "/accounts/confirm-email/" in mailoutbox[-1].body
