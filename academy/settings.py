@@ -732,7 +732,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # WeChat sign-in: the button's form is answered by a redirect to WeChat's consent.
+        "form-action": ["'self'", WEIXIN_OPEN_BASE_URL],
     },
 }
 

@@ -282,7 +282,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8011)
     args = parser.parse_args(argv)
     server = Server(args.port)
-    print(f"Fake WeChat at {server.url} (demo user: 演示店主)")  # noqa: T201
+    print(f"Fake WeChat at {server.url} (demo user: 演示店主)", flush=True)  # noqa: T201
     try:
         server.httpd.serve_forever()
     except KeyboardInterrupt:

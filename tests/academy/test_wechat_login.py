@@ -253,3 +253,29 @@ def test_wechat_is_not_unlinked_when_it_is_her_only_way_in(client, fake_wechat):
     assert response.status_code == 200
     assert "您的账号未设置密码" in response.content.decode()
     assert SocialAccount.objects.filter(pk=account.pk).exists()
+
+
+def test_inside_wechat_the_sign_in_page_offers_wechat_in_one_tap(client, fake_wechat):
+    page = client.get(reverse("account_login"), headers={"user-agent": WECHAT_UA})
+    html = page.content.decode()
+    assert "微信一键登录" in html
+    assert "login-wechat--first" in html
+    assert f'action="{reverse("wechat_login")}?process=login"' in html
+
+
+def test_on_a_computer_the_sign_in_page_offers_the_qr_login(client, fake_wechat):
+    html = client.get(reverse("account_login"), headers={"user-agent": DESKTOP_UA}).content.decode()
+    assert "微信扫码登录" in html
+    assert "login-wechat--first" not in html
+
+
+def test_without_wechat_keys_the_sign_in_page_offers_no_wechat(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {"wechat": {"APPS": []}}
+    settings.WEIXIN_APP_ID = settings.WEIXIN_MP_APP_ID = ""
+    html = client.get(reverse("account_login"), headers={"user-agent": WECHAT_UA}).content.decode()
+    assert "微信" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_sign_in_page_lets_the_form_go_on_to_wechat(client, fake_wechat):
+    response = client.get(reverse("account_login"))
+    assert "https://open.weixin.qq.com" in response["Content-Security-Policy"]
