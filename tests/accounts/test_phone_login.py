@@ -207,6 +207,8 @@ def test_an_email_account_adds_and_verifies_a_phone(client, home_page, clock):
     client.force_login(user)
     profile = client.get(reverse("profile")).content.decode()
     assert reverse("account_change_phone") in profile
+    assert "添加手机号" in profile
+    assert "更换手机号" in client.get(reverse("account_change_phone")).content.decode()
     response = client.post(reverse("account_change_phone"), {"phone": "13800138000"})
     assert response["Location"] == reverse("account_verify_phone")
     response = client.post(reverse("account_verify_phone"), {"code": last_code()})
@@ -281,3 +283,33 @@ def test_a_phone_signup_with_an_email_and_a_password_keeps_both(client, home_pag
     assert signed_in(client)
     # Her address is confirmed by mail later; her phone already vouched for her.
     assert "/accounts/confirm-email/" in mailoutbox[-1].body
+
+
+def test_no_text_goes_out_uncounted_while_the_cache_is_down(client, home_page, her, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "academy.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens: refused at once
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    response = ask_code(client)
+    assert response.status_code == 200
+    assert "暂时无法发送短信" in response.content.decode()
+    response = signup_by_phone(Client(), phone="13900139000")
+    assert "暂时无法发送短信" in response.content.decode()
+    assert devoutbox.read(channel="sms") == []
+    assert not User.objects.filter(phone="+8613900139000").exists()
+
+
+def test_five_wrong_codes_at_signup_end_the_attempt(client, home_page):
+    signup_by_phone(client)
+    code = last_code()
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(4):
+        assert client.post(reverse("account_verify_phone"), {"code": wrong}).status_code == 200
+    response = client.post(reverse("account_verify_phone"), {"code": wrong}, follow=True)
+    assert "次数过多" in response.content.decode()
+    client.post(reverse("account_verify_phone"), {"code": code})
+    assert not signed_in(client)
+    assert not User.objects.get(phone=NUMBER).phone_verified
