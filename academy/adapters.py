@@ -1,6 +1,11 @@
 """allauth adapters: every new account is a shopkeeper with a shop profile."""
 
+import logging
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.core.exceptions import RateLimited
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
@@ -8,7 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from academy import mail, ratelimits, services
+from academy import mail, phones, ratelimits, services, sms
+
+logger = logging.getLogger(__name__)
 
 ACCOUNT_LOCKED = _(
     "Too many failed sign-ins for this account. Try again in a few minutes, or reset your "
@@ -21,6 +28,8 @@ class AccountAdapter(DefaultAccountAdapter):
         with transaction.atomic():
             user = super().save_user(request, user, form, commit=False)
             user.display_name = form.cleaned_data.get("display_name", "")
+            # Empty is NULL: the address is unique when present (phone sign-ups may have none).
+            user.email = user.email or None
             language = getattr(request, "LANGUAGE_CODE", None)
             if language:
                 user.language = language
@@ -39,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # not for her (wrong passwords still count, and the address limit holds).
         self._account_locked = not getattr(
             self, "_reauthenticating", False
-        ) and ratelimits.account_locked(request, credentials.get("email"))
+        ) and ratelimits.account_locked(request, _login_name(credentials))
         # allauth rolls this usage back when the password is right; on a locked
         # account a right password without a second factor must cost as much as a
         # wrong one, or the address limit would tell which guess was right.
@@ -65,7 +74,98 @@ class AccountAdapter(DefaultAccountAdapter):
             self._reauthenticating = False
 
     def authentication_failed(self, request, **credentials):
-        ratelimits.count_wrong_password(request, credentials.get("email"))
+        ratelimits.count_wrong_password(request, _login_name(credentials))
+
+    # --- phone numbers: stored on the user (academy/phones.py), codes by allauth
+
+    def get_login_stages(self):
+        replaced = {
+            f"allauth.account.stages.{name}": f"academy.stages.{name}"
+            for name in ("PhoneVerificationStage", "EmailVerificationStage")
+        }
+        return [replaced.get(path, path) for path in super().get_login_stages()]
+
+    def phone_form_field(self, **kwargs):
+        return phones.PhoneField(**kwargs)
+
+    def clean_phone(self, phone):
+        return phones.normalize(phone)
+
+    def set_phone(self, user, phone, verified):
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk is not None:  # at sign-up allauth sets it before the user is saved
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user):
+        if not user.phone:
+            return None
+        return user.phone, user.phone_verified
+
+    def set_phone_verified(self, user, phone):
+        # Also the end of a change of number: the new one is stored once verified.
+        self.set_phone(user, phone, True)
+
+    def get_user_by_phone(self, phone):
+        from academy.models import User
+
+        phone = phones.normalize_or_blank(phone)
+        if not phone:
+            return None
+        return User.objects.filter(phone=phone).first()
+
+    def send_verification_code_sms(self, user, phone, code, **kwargs):
+        minutes = max(
+            account_settings.LOGIN_BY_CODE_TIMEOUT, account_settings.PHONE_VERIFICATION_TIMEOUT
+        )
+        self._text(phone, "login_code", [code, minutes // 60])
+
+    def send_unknown_account_sms(self, phone, **kwargs):
+        # Counted like a code, so the limits answer alike for every number.
+        if settings.ACADEMY_SMS_UNKNOWN_ACCOUNT_HINT:
+            self._text(phone, "unknown_account", [])
+        else:
+            self._count_text(phone)
+
+    def send_account_already_exists_sms(self, phone):
+        self._text(phone, "account_exists", [])
+
+    def _count_text(self, phone):
+        request = context.request
+        if getattr(request, "_academy_sms_counted", False):
+            return
+        refusal = phones.consume_sms(request, phone)
+        if refusal:
+            # allauth's views answer RateLimited with a message: ours says which limit.
+            request._academy_sms_refusal = refusal
+            raise RateLimited
+
+    def _text(self, phone, kind, params):
+        self._count_text(phone)
+        try:
+            sms.send(phone, kind, params)
+        except sms.SmsRejected as error:
+            logger.warning("SMS %s to %s refused by the provider: %s", kind, phone, error)
+        except sms.SmsError as error:
+            # She asks again after a minute; the page cannot say more without
+            # telling whether the number has an account.
+            logger.error("SMS %s to %s not sent: %s", kind, phone, error)
+
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ):
+        refusal = getattr(request, "_academy_sms_refusal", None)
+        if refusal and message == self.error_messages["rate_limited"]:
+            message = refusal
+        return super().add_message(
+            request, level, message_template, message_context, extra_tags, message
+        )
 
     # --- mail: links on the configured site, branded, both parts (academy/mail.py)
 
@@ -97,6 +197,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().get_login_redirect_url(request)
 
 
+def _login_name(credentials):
+    """What the wrong-password lock counts against: the e-mail address or the number."""
+    if credentials.get("email"):
+        return credentials["email"]
+    phone = credentials.get("phone")
+    return phones.normalize_or_blank(phone) or phone
+
+
 def has_totp(user):
     from allauth.mfa.models import Authenticator
 
@@ -104,9 +212,20 @@ def has_totp(user):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    def save_user(self, request, sociallogin, form=None):
-        with transaction.atomic():
-            user = super().save_user(request, sociallogin, form)
-            if form is not None and form.cleaned_data.get("shop_id"):
-                services.register_shopkeeper(user, shop_id=form.cleaned_data["shop_id"])
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        # WeChat names her by nickname: her display name until she changes it.
+        if not user.display_name and data.get("name"):
+            user.display_name = data["name"][:40]
         return user
+
+    def get_signup_form_initial_data(self, sociallogin):
+        initial = super().get_signup_form_initial_data(sociallogin)
+        initial["display_name"] = sociallogin.user.display_name
+        return initial
+
+    def save_user(self, request, sociallogin, form=None):
+        # With the sign-up form, the account adapter's save_user (called by allauth's)
+        # makes her a shopkeeper with the shop ID she gave; all of it or nothing.
+        with transaction.atomic():
+            return super().save_user(request, sociallogin, form)

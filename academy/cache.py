@@ -23,7 +23,18 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 # Rate-limited actions that are refused while the cache is down.
-FAIL_CLOSED_ACTIONS = {"login", "login_failed", "reset_password", "reset_password_from_key"}
+FAIL_CLOSED_ACTIONS = {
+    "login",
+    "login_failed",
+    "reset_password",
+    "reset_password_from_key",
+    # Texts cost money and can flood a phone: none goes out uncounted.
+    "request_login_code",
+    "verify_phone",
+    "sms_all",
+    "sms_address",
+    "sms_number",
+}
 RETRY_AFTER_SECONDS = 5
 ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 

@@ -26,7 +26,7 @@ class SignupForm(SingleLineTextMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
-    field_order = ["email", "display_name", "shop_id", "password1", "password2"]
+    field_order = ["phone", "display_name", "shop_id", "email", "password1", "password2"]
 
     def clean_shop_id(self):
         # Whether another account claims this ID is not said here (that would tell

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +63,10 @@ class User(AbstractUser):
     # may add an address later. Unique when present.
     email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
+    # A mainland mobile in E.164 (academy/phones.py), unique when set; verified once she
+    # has typed a code texted to it, and only then may it sign her in.
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone_verified = models.BooleanField(_("mobile phone verified"), default=False)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
@@ -79,6 +83,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="academy_user_email_ci_unique"),
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="academy_user_phone_unique"
+            ),
         ]
 
     def __str__(self):

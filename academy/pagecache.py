@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from academy.cache import invalidate_now_and_on_commit
+from academy.wechat.browser import in_wechat
 
 GENERATION_KEY = "pagecache:generation"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Cache-Control", "X-Frame-Options")
@@ -38,7 +39,9 @@ def clear(**kwargs):
 def _key(request, generation):
     path = request.get_full_path()
     digest = hashlib.sha256(f"{request.get_host()}|{path}".encode()).hexdigest()[:32]
-    return f"pagecache:{generation}:{request.LANGUAGE_CODE}:{digest}"
+    # WeChat's browser gets the page with its share card (academy_wechat tags).
+    flavour = "wx" if in_wechat(request) else "web"
+    return f"pagecache:{generation}:{request.LANGUAGE_CODE}:{flavour}:{digest}"
 
 
 class AnonymousPageCacheMiddleware:

@@ -107,7 +107,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.weixin",
+    "academy.wechat",
     "django_celery_beat",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -324,11 +324,36 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "academy.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# A shopkeeper signs up and in with her mobile number and a texted code (allauth's
+# phone support, academy/adapters.py); an e-mail address and a password are optional
+# for her. Staff keep e-mail, password and TOTP.
+ACCOUNT_LOGIN_METHODS = {"phone", "email"}
+# Either a phone or an e-mail address is required: academy/account_forms.py says which.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1", "password2"]
 ACCOUNT_SIGNUP_FORM_CLASS = "academy.forms.SignupForm"
+ACCOUNT_FORMS = {
+    "signup": "academy.account_forms.AccountSignupForm",
+    "request_login_code": "academy.account_forms.PhoneCodeRequestForm",
+    "change_phone": "academy.account_forms.ChangePhoneForm",
+    "login": "academy.account_forms.LoginForm",
+    "confirm_login_code": "academy.account_forms.ConfirmLoginCodeForm",
+    "verify_phone": "academy.account_forms.VerifyPhoneForm",
+}
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Mandatory for an account without a verified phone (academy/stages.py): an address is
+# then her only proof of who she is. With a verified phone it is confirmed by mail later.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = 3
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 600
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 5
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = 3
+_SIX_DIGITS = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = _SIX_DIGITS
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = _SIX_DIGITS
+# Neither phone nor e-mail is "required" in ACCOUNT_SIGNUP_FIELDS: one of them is.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Signup and password reset never tell whether an address has an account.
@@ -348,7 +373,22 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
+    # Codes by SMS: asked for per address and number; each text is counted again below.
+    "request_login_code": "20/h/ip,10/h/key",
+    "verify_phone": "1/60s/key,20/h/ip",
+    "change_phone": "3/h/user",
 }
+# Every text the accounts send (academy/phones.py): one a minute and a few an hour to
+# one number, a few an hour from one address, and a ceiling for the whole site, so
+# nobody can spend the SMS budget or flood one phone.
+ACADEMY_SMS_GLOBAL_PER_HOUR = env_int("ACADEMY_SMS_GLOBAL_PER_HOUR", 1000)
+ACADEMY_SMS_RATE_LIMITS = {
+    "sms_number": "1/60s/key,5/h/key,10/d/key",
+    "sms_address": "10/h/ip,30/d/ip",
+    "sms_all": f"{ACADEMY_SMS_GLOBAL_PER_HOUR}/h/key",
+}
+# A code asked for an unknown number gets a sign-up hint by SMS (the page is the same).
+ACADEMY_SMS_UNKNOWN_ACCOUNT_HINT = env_bool("ACADEMY_SMS_UNKNOWN_ACCOUNT_HINT", True)
 # The academy's own actions (see academy/ratelimits.py): "count/period".
 ACADEMY_RATE_LIMITS = {
     "booking": "20/h",
@@ -422,24 +462,123 @@ ACADEMY_WECHAT_BACKEND = os.environ.get("ACADEMY_WECHAT_BACKEND", "console")
 # Text messages one person gets per day (her calendar day) at most; the next ones
 # are skipped and the notice falls back to another channel.
 ACADEMY_SMS_DAILY_LIMIT_PER_USER = env_int("ACADEMY_SMS_DAILY_LIMIT_PER_USER", 5)
+# Tencent Cloud SMS (academy/sms/tencent.py): keys, the app, the approved signature,
+# and one approved template id per kind (JSON, or "kind=id,kind=id").
+ACADEMY_SMS_TENCENT_SECRET_ID = os.environ.get("ACADEMY_SMS_TENCENT_SECRET_ID", "")
+ACADEMY_SMS_TENCENT_SECRET_KEY = os.environ.get("ACADEMY_SMS_TENCENT_SECRET_KEY", "")
+ACADEMY_SMS_TENCENT_SDK_APP_ID = os.environ.get("ACADEMY_SMS_TENCENT_SDK_APP_ID", "")
+ACADEMY_SMS_TENCENT_SIGN_NAME = os.environ.get("ACADEMY_SMS_TENCENT_SIGN_NAME", "店主商学院")
+ACADEMY_SMS_TENCENT_REGION = os.environ.get("ACADEMY_SMS_TENCENT_REGION", "ap-guangzhou")
+# The API's host, or a full URL (http://127.0.0.1:PORT for the fake server in devservers/).
+ACADEMY_SMS_ENDPOINT = os.environ.get("ACADEMY_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+
+
+def _sms_templates(value):
+    value = value.strip()
+    if not value:
+        return {}
+    if value.startswith("{"):
+        import json
+
+        try:
+            parsed = json.loads(value)
+        except ValueError as exc:
+            _fail("ACADEMY_SMS_TEMPLATES", f"is not valid JSON ({exc})")
+        if not isinstance(parsed, dict):
+            _fail("ACADEMY_SMS_TEMPLATES", "must be a JSON object of kind to template id")
+        return {str(kind): str(template) for kind, template in parsed.items()}
+    templates = {}
+    for part in value.split(","):
+        kind, sep, template = part.partition("=")
+        if not sep or not kind.strip() or not template.strip():
+            _fail("ACADEMY_SMS_TEMPLATES", f"must read kind=id,kind=id, not {part!r}")
+        templates[kind.strip()] = template.strip()
+    return templates
+
+
+ACADEMY_SMS_TEMPLATES = _sms_templates(os.environ.get("ACADEMY_SMS_TEMPLATES", ""))
+if ACADEMY_SMS_BACKEND == "tencent" and not DEBUG:
+    for _name in (
+        "ACADEMY_SMS_TENCENT_SECRET_ID",
+        "ACADEMY_SMS_TENCENT_SECRET_KEY",
+        "ACADEMY_SMS_TENCENT_SDK_APP_ID",
+        "ACADEMY_SMS_TENCENT_SIGN_NAME",
+    ):
+        if not globals()[_name]:
+            _fail(_name, "must be set when ACADEMY_SMS_BACKEND=tencent")
+    if "login_code" not in ACADEMY_SMS_TEMPLATES:
+        _fail("ACADEMY_SMS_TEMPLATES", "must name the login_code template when SMS is on")
 ACADEMY_DEV_OUTBOX = Path(os.environ.get("ACADEMY_DEV_OUTBOX", str(VAR_DIR / "dev-outbox.jsonl")))
 
 # The official account (服务号) shopkeepers follow: OAuth inside WeChat, template
 # messages, JS-SDK. WEIXIN_APP_ID/SECRET below are the website app of the QR login.
+# Both belong to one open-platform account, so WeChat gives the same unionid in both.
 WEIXIN_MP_APP_ID = os.environ.get("WEIXIN_MP_APP_ID", "")
 WEIXIN_MP_APP_SECRET = os.environ.get("WEIXIN_MP_APP_SECRET", "")
 WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
 WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")
+# Where WeChat answers: its consent pages and its API.
+WEIXIN_OPEN_BASE_URL = os.environ.get("WEIXIN_OPEN_BASE_URL", "https://open.weixin.qq.com")
+WEIXIN_API_BASE_URL = os.environ.get("WEIXIN_API_BASE_URL", "https://api.weixin.qq.com")
+# Development without the platform's keys: sign in through the local fake WeChat
+# (devservers/wechat.py, started by `make run`) with its demo apps.
+WEIXIN_DEV_FAKE_URL = os.environ.get("WEIXIN_DEV_FAKE_URL", "").rstrip("/")
+if DEBUG and WEIXIN_DEV_FAKE_URL and not (WEIXIN_APP_ID or WEIXIN_MP_APP_ID):
+    WEIXIN_APP_ID, WEIXIN_APP_SECRET = "wxdemowebsite000", "demo-website-secret"
+    WEIXIN_MP_APP_ID, WEIXIN_MP_APP_SECRET = "wxdemoofficial00", "demo-official-secret"
+    WEIXIN_OPEN_BASE_URL = WEIXIN_API_BASE_URL = WEIXIN_DEV_FAKE_URL
+WEIXIN_OPEN_BASE_URL = WEIXIN_OPEN_BASE_URL.rstrip("/")
+WEIXIN_API_BASE_URL = WEIXIN_API_BASE_URL.rstrip("/")
+for _app_id, _secret in (
+    ("WEIXIN_APP_ID", "WEIXIN_APP_SECRET"),
+    ("WEIXIN_MP_APP_ID", "WEIXIN_MP_APP_SECRET"),
+):
+    if not DEBUG and globals()[_app_id] and not globals()[_secret]:
+        _fail(_secret, f"must be set when {_app_id} is")
+if (
+    not DEBUG
+    and ACADEMY_WECHAT_BACKEND == "official"
+    and not (WEIXIN_MP_APP_ID and WEIXIN_MP_APP_SECRET)
+):
+    _fail(
+        "WEIXIN_MP_APP_ID",
+        "and WEIXIN_MP_APP_SECRET must be set when ACADEMY_WECHAT_BACKEND=official",
+    )
+# Template ids of the official account, one per notice kind: "kind=id,kind=id".
+ACADEMY_WECHAT_TEMPLATES = {}
+for _pair in env_list("ACADEMY_WECHAT_TEMPLATES"):
+    _kind, _sep, _template_id = _pair.partition("=")
+    if not (_sep and _kind.strip() and _template_id.strip()):
+        _fail("ACADEMY_WECHAT_TEMPLATES", f"must be kind=template_id pairs, not {_pair!r}")
+    ACADEMY_WECHAT_TEMPLATES[_kind.strip()] = _template_id.strip()
 SOCIALACCOUNT_PROVIDERS = {
-    "weixin": {
-        "SCOPE": ["snsapi_login"],
-        # Off unless the platform's WeChat keys are given.
-        "APPS": [{"client_id": WEIXIN_APP_ID, "secret": WEIXIN_APP_SECRET}]
-        if WEIXIN_APP_ID
-        else [],
+    # One provider for both apps (academy/wechat/provider.py): the official account's
+    # OAuth inside WeChat, the website's QR login elsewhere. Off unless a key is given.
+    "wechat": {
+        "APPS": [
+            app
+            for app in (
+                {"client_id": WEIXIN_APP_ID, "secret": WEIXIN_APP_SECRET, "settings": {}},
+                {
+                    "client_id": WEIXIN_MP_APP_ID,
+                    "secret": WEIXIN_MP_APP_SECRET,
+                    "settings": {"official": True, "hidden": bool(WEIXIN_APP_ID)},
+                },
+            )
+            if app["client_id"]
+        ],
     }
 }
 SOCIALACCOUNT_ADAPTER = "academy.adapters.SocialAccountAdapter"
+# A new WeChat user sees the sign-up form once (her name, mobile number, shop ID;
+# the number verified by a texted code); WeChat gives no e-mail address.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_FORMS = {
+    "signup": "academy.wechat.forms.WeChatSignupForm",
+    "disconnect": "academy.wechat.forms.WeChatDisconnectForm",
+}
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
 
 # --- e-mail -----------------------------------------------------------------------
 
@@ -601,7 +740,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # WeChat sign-in: the button's form is answered by a redirect to WeChat's consent.
+        "form-action": ["'self'", WEIXIN_OPEN_BASE_URL],
     },
 }
 

@@ -4,16 +4,23 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from academy import seo, views
+from academy import account_views, seo, views
 from academy.notices import views as notice_views
+from academy.wechat import share as wechat_share
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("sitemap.xml", seo.sitemap_xml, name="sitemap"),
     path("language/<str:code>/", views.set_language, name="set_language"),
+    path(
+        "accounts/login/code/confirm/",
+        account_views.confirm_login_code,
+        name="account_confirm_login_code",
+    ),
     path("accounts/", include("allauth.urls")),
     path("enter/", views.enter_from_platform, name="platform_entry"),
+    path("wechat/share-config/", wechat_share.share_config, name="wechat_share_config"),
     path("me/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),

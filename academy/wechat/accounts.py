@@ -24,3 +24,27 @@ def official_openid(user):
         if openid:
             return openid
     return None
+
+
+def find_account(app_id, openid, unionid=None):
+    """Her WeChat social account: by unionid, else by the openid this app gave her."""
+    accounts = SocialAccount.objects.filter(provider=PROVIDER)
+    if unionid:
+        found = accounts.filter(uid=unionid).first()
+        if found is not None:
+            return found
+    found = accounts.filter(uid=openid).first()
+    if found is not None:
+        return found
+    return accounts.filter(**{f"extra_data__openids__{app_id}": openid}).first()
+
+
+def merged_extra_data(existing, app_id, data):
+    """What we know of her after this sign-in: the old profile, the new answer on top,
+    and every app's openid kept."""
+    extra = dict(existing.extra_data or {}) if existing is not None else {}
+    openids = dict(extra.get("openids") or {})
+    openids[app_id] = data["openid"]
+    extra.update(data)
+    extra["openids"] = openids
+    return extra

@@ -28,7 +28,12 @@ PASSWORD = settings.ACADEMY_DEMO_PASSWORD
 
 
 def log_in(client, email):
-    response = submit(client, "/accounts/login/", {"login": email, "password": PASSWORD})
+    response = submit(
+        client,
+        "/accounts/login/",
+        {"login": email, "password": PASSWORD},
+        form="form:has([name=password])",
+    )
     assert response.status_code == 302, f"{email} cannot log in"
     if "/2fa/authenticate/" in response["Location"]:
         response = submit(

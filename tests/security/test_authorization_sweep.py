@@ -387,6 +387,8 @@ ELSEWHERE = {
     "bench/ping/": "exists only with ACADEMY_BENCH_URLS=1",
     "cms/login/": "redirects to the academy login: tests/academy/test_roles.py",
     "_util/login/": "redirects to the academy login: tests/academy/test_roles.py",
+    "wechat_share_config": "a JS-SDK signature for a page of the site, the same for anyone: "
+    "tests/academy/test_wechat_jssdk.py",
 }
 
 
