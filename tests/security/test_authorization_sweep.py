@@ -387,6 +387,8 @@ ELSEWHERE = {
     "bench/ping/": "exists only with ACADEMY_BENCH_URLS=1",
     "cms/login/": "redirects to the academy login: tests/academy/test_roles.py",
     "_util/login/": "redirects to the academy login: tests/academy/test_roles.py",
+    "account_confirm_login_code": "allauth's sign-in code page, a stage before anyone is "
+    "signed in: tests/accounts/test_phone_login.py",
 }
 
 
