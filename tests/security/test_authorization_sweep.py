@@ -389,6 +389,8 @@ ELSEWHERE = {
     "_util/login/": "redirects to the academy login: tests/academy/test_roles.py",
     "wechat_share_config": "a JS-SDK signature for a page of the site, the same for anyone: "
     "tests/academy/test_wechat_jssdk.py",
+    "account_confirm_login_code": "allauth's sign-in code page, a stage before anyone is "
+    "signed in: tests/accounts/test_phone_login.py",
 }
 
 
