@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from academy import mail, phones, ratelimits, services, sms
+from academy.notices import delivery, kinds
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +104,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return user.phone, user.phone_verified
 
     def set_phone_verified(self, user, phone):
-        # Also the end of a change of number: the new one is stored once verified.
+        # Also the end of a change of number: the new one is stored once verified,
+        # and text messages the old one refused may go to it.
         self.set_phone(user, phone, True)
+        if user.pk is not None:
+            delivery.channel_usable_again(user, kinds.SMS)
 
     def get_user_by_phone(self, phone):
         from academy.models import User

@@ -44,7 +44,7 @@ FALLBACK_ORDER = (kinds.WECHAT, kinds.SMS, kinds.EMAIL)
 
 def phone_verified(user):
     """Whether her ``phone`` was verified by a code; only then does SMS go to it."""
-    return bool(getattr(user, "phone_verified", False))
+    return user.phone_verified
 
 
 def sms_number(user):
@@ -93,10 +93,7 @@ def channel_usable_again(user, channel):
 
 def recipient_fields():
     """The user fields ``plan`` reads, for callers that load recipients with ``only()``."""
-    from academy.models import User
-
-    names = {f.name for f in User._meta.get_fields()}
-    return ("email", "phone", *(["phone_verified"] if "phone_verified" in names else []))
+    return ("email", "phone", "phone_verified")
 
 
 def _wechat_relinked(sender, request=None, sociallogin=None, **kwargs):

@@ -46,11 +46,8 @@ def link_wechat(user, openid):
 
 
 def verify_phone(user, phone):
-    """Her number, verified by a code (the field comes with sign-in by phone)."""
+    """Her number, verified by a code."""
     user.phone = phone
     user.phone_verified = True
-    fields = ["phone"]
-    if any(f.name == "phone_verified" for f in user._meta.get_fields()):
-        fields.append("phone_verified")
-    user.save(update_fields=fields)
+    user.save(update_fields=["phone", "phone_verified"])
     return user

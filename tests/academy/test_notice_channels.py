@@ -262,3 +262,21 @@ def test_linking_wechat_again_makes_it_usable_again(time_machine):
     assert not ChannelState.objects.exists()
     services.notify(user, key="nudge:3", title="队长提醒你学习", kind="team_nudge")
     assert Delivery.objects.get(key="nudge:3").channel == "wechat"
+
+
+def test_a_new_verified_number_gets_text_messages_again(time_machine):
+    from allauth.account.adapter import get_adapter
+
+    at_beijing(time_machine, 10)
+    user = verify_phone(shopkeeper(), "+8613800130000")
+    booking_notice(user)
+    delivery.send_due()
+    assert ChannelState.objects.filter(user=user, channel="sms").exists()
+
+    # She changes her number on her profile; the code she typed verifies it.
+    get_adapter().set_phone_verified(user, "+8613800138123")
+
+    assert not ChannelState.objects.filter(user=user).exists()
+    booking_notice(user, key="booking:2")
+    delivery.send_due()
+    assert [m["to"] for m in sent("sms")] == ["+8613800138123"]
