@@ -10,6 +10,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -25,6 +26,14 @@ from academy.regions import DEMO_CITIES
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - public demo value
 DEMO_DOMAIN = "example.com"
 BULK_SHOP_ID_BASE = 10_000_000
+# The demo shopkeeper's phone and WeChat: `make run`'s fake WeChat (devservers/wechat.py)
+# signs its demo user in with this unionid, through this official account.
+DEMO_PHONE = "+8613800000001"
+DEMO_UNIONID = "demo-union-0001"
+DEMO_MP_APP_ID = "wxdemoofficial00"
+# Bulk shopkeepers: a verified mobile each, WeChat linked for one in three.
+BULK_PHONE_BASE = "+86139"
+WECHAT_EVERY = 3
 DEFAULT_SHOPKEEPERS = 300
 
 SURNAMES = (
@@ -247,6 +256,20 @@ def seed_people(stdout):
             joined_on=timezone.localdate() - timedelta(days=45),
             completed_at=timezone.now(),
         )
+    if not shopkeeper.phone:
+        User.objects.filter(pk=shopkeeper.pk).update(phone=DEMO_PHONE, phone_verified=True)
+    SocialAccount.objects.get_or_create(
+        provider="wechat",
+        uid=DEMO_UNIONID,
+        defaults={
+            "user": shopkeeper,
+            "extra_data": {
+                "nickname": "演示店主",
+                "unionid": DEMO_UNIONID,
+                "openids": {DEMO_MP_APP_ID: "o-demo-shopkeeper"},
+            },
+        },
+    )
     stdout.write(f"  demo accounts: {', '.join(demo_email(p[0]) for p in DEMO_PEOPLE)}")
 
 
@@ -332,6 +355,8 @@ def _create_shopkeepers(indices, shop_ids, batch):
         [
             User(
                 email=f"shop{i:07d}@{DEMO_DOMAIN}",
+                phone=f"{BULK_PHONE_BASE}{i:08d}",
+                phone_verified=True,
                 password=password,
                 display_name=people[i]["display_name"],
                 date_joined=now - timedelta(days=people[i]["days"]),
@@ -346,6 +371,19 @@ def _create_shopkeepers(indices, shop_ids, batch):
     )
     membership.objects.bulk_create(
         [membership(user_id=u.pk, group_id=group.pk) for u in users], batch_size=batch
+    )
+    SocialAccount.objects.bulk_create(
+        [
+            SocialAccount(
+                user=u,
+                provider="wechat",
+                uid=f"demo-union-shop{i:07d}",
+                extra_data={"openids": {DEMO_MP_APP_ID: f"o-demo-shop{i:07d}"}},
+            )
+            for i, u in zip(indices, users, strict=True)
+            if i % WECHAT_EVERY == 0
+        ],
+        batch_size=batch,
     )
     profiles = ShopkeeperProfile.objects.bulk_create(
         [

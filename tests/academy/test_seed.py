@@ -26,6 +26,7 @@ def snapshot():
         "growth",
         "account",
         "mfa",
+        "socialaccount",
         "wagtailcore",
         "auth",
     ):
@@ -105,6 +106,28 @@ def _star_leader_cohorts_are_seeded():
     assert upcoming.is_open()
     assert upcoming.applications.filter(status="applied").exists()
     assert CohortPage.objects.live().count() == 3
+
+
+def test_demo_shopkeepers_have_verified_phones_and_many_have_wechat(settings):
+    from academy import phones, services
+    from academy.models import Delivery
+
+    call_command("seed_academy", shopkeepers="30")
+    bulk = User.objects.filter(email__startswith="shop0")
+    assert all(user.phone_verified and phones.normalize(user.phone) == user.phone for user in bulk)
+    assert bulk.filter(socialaccount__provider="wechat").count() == 10
+    # The demo shopkeeper is the fake WeChat's demo user: her booking notice goes by WeChat.
+    settings.WEIXIN_MP_APP_ID = "wxdemoofficial00"
+    demo = User.objects.get(email="shopkeeper@example.com")
+    assert demo.phone_verified
+    services.notify(
+        demo,
+        key="booking:demo",
+        title="辅导已预约",
+        kind="booking_confirmed",
+        context={"name": "刘老师", "when": "12-08 10:00"},
+    )
+    assert Delivery.objects.get(key="booking:demo").channel == "wechat"
 
 
 def test_seed_grows_an_existing_dataset_without_duplicates():

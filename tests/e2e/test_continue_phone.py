@@ -38,7 +38,7 @@ def test_continue_learning_is_on_the_first_screen_and_opens_the_lesson(recruit, 
     phone.goto("/accounts/login/")
     phone.locator("input[name=login]").fill("xiaomin@example.com")
     phone.locator("input[name=password]").fill(PASSWORD)
-    phone.locator("form button[type=submit]").first.click()
+    phone.locator("form:has([name=password]) button[type=submit]").click()
     phone.wait_for_url("**/me/")
     assert phone.get_by_text("新人七天计划").first.is_visible()  # the team plan is there
     button = phone.locator("[data-continue]")

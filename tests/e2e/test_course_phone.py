@@ -67,7 +67,7 @@ def test_continue_a_course_pass_the_quiz_and_download_the_certificate(
     phone.goto("/accounts/login/")
     phone.locator("input[name=login]").fill("chenlijuan@example.com")
     phone.locator("input[name=password]").fill(PASSWORD)
-    phone.locator("form button[type=submit]").first.click()
+    phone.locator("form:has([name=password]) button[type=submit]").click()
     phone.wait_for_url("**/me/")
     assert phone.get_by_role("heading", name="我的学习").is_visible()
     assert no_horizontal_scroll(phone)
@@ -136,7 +136,7 @@ def log_in(phone, email):
     phone.goto("/accounts/login/")
     phone.locator("input[name=login]").fill(email)
     phone.locator("input[name=password]").fill(PASSWORD)
-    phone.locator("form button[type=submit]").first.click()
+    phone.locator("form:has([name=password]) button[type=submit]").click()
     phone.wait_for_url("**/me/")
 
 

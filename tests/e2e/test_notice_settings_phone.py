@@ -17,7 +17,7 @@ def test_she_chooses_her_channels_on_a_phone(home_page, phone, artifacts_dir):
     phone.goto("/accounts/login/")
     phone.locator("input[name=login]").fill("amy@example.com")
     phone.locator("input[name=password]").fill(PASSWORD)
-    phone.locator("form button[type=submit]").first.click()
+    phone.locator("form:has([name=password]) button[type=submit]").click()
     phone.wait_for_url("**/me/")
     phone.goto("/notifications/")
     phone.get_by_role("link", name="通知设置").click()

@@ -49,7 +49,7 @@ def test_plan_share_card_sign_up_and_follow_up(
     phone.goto("/accounts/login/")
     phone.locator("input[name=login]").fill("lijuan@example.com")
     phone.locator("input[name=password]").fill(PASSWORD)
-    phone.locator("form button[type=submit]").first.click()
+    phone.locator("form:has([name=password]) button[type=submit]").click()
     phone.wait_for_url("**/me/")
 
     # 1. The leader builds her new-recruit plan.
