@@ -13,6 +13,7 @@ urlpatterns = [
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("sitemap.xml", seo.sitemap_xml, name="sitemap"),
     path("language/<str:code>/", views.set_language, name="set_language"),
+    path("accounts/phone/verify/", account_views.verify_phone, name="account_verify_phone"),
     path(
         "accounts/login/code/confirm/",
         account_views.confirm_login_code,

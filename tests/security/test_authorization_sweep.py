@@ -391,6 +391,8 @@ ELSEWHERE = {
     "tests/academy/test_wechat_jssdk.py",
     "account_confirm_login_code": "allauth's sign-in code page, a stage before anyone is "
     "signed in: tests/accounts/test_phone_login.py",
+    "account_verify_phone": "allauth's phone code page: a sign-up stage before anyone is "
+    "signed in, or her own change of number: tests/accounts/test_phone_login.py",
 }
 
 
