@@ -65,6 +65,11 @@ SPECS = {
     ),
     "notifications": (lambda x: [], signed_in(OK), None),
     "notifications_read": (lambda x: [], signed_in(NO_GET), [ANON]),
+    # 通知设置: her own choices only (tests/academy/test_notice_settings_page.py).
+    "notice_settings": (lambda x: [], signed_in(OK), [ANON]),
+    "academy_notice_figures": (lambda x: [], only({STAFF}), None),
+    # The development outbox exists only with DEBUG on.
+    "dev_outbox": (lambda x: [], everyone(DENIED), None),
     "wagtailcore_authenticate_with_password": (
         lambda x: [999, x.open_course.id],
         everyone(DENIED),
