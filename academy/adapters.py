@@ -216,6 +216,24 @@ def has_totp(user):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_provider(self, request, provider, client_id=None):
+        """The provider, even when its sign-in is switched off (its app not configured).
+
+        Accounts linked while it was on are still shown on her profile and can be
+        unlinked; without an app nobody can sign in with it (no button, no login URL
+        answers), so the stand-in app is never used to reach the provider.
+        """
+        from allauth.socialaccount.models import SocialApp
+        from allauth.socialaccount.providers import registry
+
+        try:
+            return super().get_provider(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            provider_class = registry.get_class(provider)
+            if provider_class is None:
+                raise
+            return provider_class(request, app=SocialApp(provider=provider, name=provider))
+
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         # WeChat names her by nickname: her display name until she changes it.

@@ -218,6 +218,23 @@ def test_shopkeeper_with_a_password_unlinks_wechat_from_her_profile(client, fake
     assert "关联微信" in client.get(reverse("profile")).content.decode()
 
 
+def test_a_link_made_while_wechat_was_on_can_be_unlinked_after_it_is_switched_off(client):
+    # No WeChat app configured (the fake is not started): sign-in by WeChat is off.
+    user = shopkeeper()
+    account = SocialAccount.objects.create(
+        user=user, provider="wechat", uid="union-lin", extra_data={"nickname": "林芳"}
+    )
+    login_page = client.get(reverse("account_login")).content.decode()
+    assert "微信扫码登录" not in login_page and "微信一键登录" not in login_page
+    client.force_login(user)
+    assert client.get(reverse("socialaccount_connections")).status_code == 200
+
+    response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
+
+    assert response.status_code == 302
+    assert not SocialAccount.objects.exists()
+
+
 def test_a_wechat_shopkeeper_with_a_verified_phone_may_unlink_it(client, fake_wechat):
     fake_wechat.add_user(nickname="王小梅", unionid="union-wang")
     sign_in(client, fake_wechat)
