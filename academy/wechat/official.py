@@ -7,6 +7,7 @@ life within minutes).
 """
 
 import logging
+import time
 
 import requests
 from django.conf import settings
@@ -26,17 +27,28 @@ INVALID_TEMPLATE = 40037
 
 
 class CacheStorage(SessionStorage):
-    """wechatpy's session storage on Django's cache."""
+    """wechatpy's session storage on Django's cache.
+
+    Each value keeps its own expiry beside it, read against this process's clock:
+    the cache's TTL (Redis counts it on its own clock) only clears the space.
+    """
 
     prefix = "wechat:"
 
     def get(self, key, default=None):
-        return cache.get(self.prefix + key, default)
+        entry = cache.get(self.prefix + key)
+        if not isinstance(entry, dict) or "value" not in entry:
+            return default
+        expires_at = entry.get("expires_at")
+        if expires_at is not None and time.time() >= expires_at:
+            return default
+        return entry["value"]
 
     def set(self, key, value, ttl=None):
         if ttl is not None and key.endswith("_access_token"):
             ttl = max(int(ttl) - TOKEN_MARGIN_SECONDS, 60)
-        cache.set(self.prefix + key, value, ttl)
+        expires_at = time.time() + int(ttl) if ttl is not None else None
+        cache.set(self.prefix + key, {"value": value, "expires_at": expires_at}, ttl)
 
     def delete(self, key):
         cache.delete(self.prefix + key)
