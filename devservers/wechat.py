@@ -266,7 +266,9 @@ class Server:
         self.fake = fake or FakeWeChat()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler_for(self.fake))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self):
         self.thread.start()
