@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from django.utils import translation
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CLOCK_UNITS = {"d": 1, "y": 365}
@@ -65,6 +66,9 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     # A broker refusal remembered by an earlier test would silence this one's mails.
     services._broker_failed_at = None
+    # A request with the English cookie leaves its language active in this thread
+    # (requests activate their own): each test starts in the academy's Chinese.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
