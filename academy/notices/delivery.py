@@ -42,14 +42,9 @@ FALLBACK_ORDER = (kinds.WECHAT, kinds.SMS, kinds.EMAIL)
 # --- her phone and her choices ---------------------------------------------------------
 
 
-def phone_verified(user):
-    """Whether her ``phone`` was verified by a code; only then does SMS go to it."""
-    return user.phone_verified
-
-
 def sms_number(user):
-    """The number text messages go to, or "" (none, or not verified)."""
-    return user.phone if user.phone and phone_verified(user) else ""
+    """The number text messages go to, or "" (none, or not verified by a code)."""
+    return user.phone if user.phone and user.phone_verified else ""
 
 
 def default_enabled(group, channel):
@@ -91,9 +86,8 @@ def channel_usable_again(user, channel):
     return ChannelState.objects.filter(user=user, channel=channel).delete()[0] > 0
 
 
-def recipient_fields():
-    """The user fields ``plan`` reads, for callers that load recipients with ``only()``."""
-    return ("email", "phone", "phone_verified")
+# The user fields ``plan`` reads, for callers that load recipients with ``only()``.
+RECIPIENT_FIELDS = ("email", "phone", "phone_verified")
 
 
 def _wechat_relinked(sender, request=None, sociallogin=None, **kwargs):

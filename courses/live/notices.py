@@ -98,7 +98,7 @@ def send_batch(now, batch_size):
             .order_by("id")
             .values_list("id", "user_id")[:batch_size]
         )
-        fields = (*RECIPIENT_FIELDS, *delivery.recipient_fields())
+        fields = (*RECIPIENT_FIELDS, *delivery.RECIPIENT_FIELDS)
         users = User.objects.only(*fields).in_bulk([u for _i, u in signups])
         deliver(run, [users[u] for _i, u in signups if u in users])
         if signups:
