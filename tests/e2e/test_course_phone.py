@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from courses import services
 from tests.academy.factories import PASSWORD
 from tests.courses import factories, files
+from tests.e2e.phone import no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +27,6 @@ QUESTIONS = [
     },
     {"kind": "true_false", "text": "店主需要先囤货。", "truth": False, "explanation": "不需要。"},
 ]
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.fixture

@@ -5,13 +5,10 @@ import pytest
 from django.test import Client
 
 from tests.academy.factories import shopkeeper
+from tests.e2e.phone import no_horizontal_scroll
 from tests.mentorship.factories import open_mentor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def sign_in(page, live_server, user):

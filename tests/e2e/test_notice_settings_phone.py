@@ -4,12 +4,9 @@ import pytest
 
 from academy.models import NoticePreference
 from tests.academy.factories import PASSWORD, shopkeeper
+from tests.e2e.phone import no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_she_chooses_her_channels_on_a_phone(home_page, phone, artifacts_dir):

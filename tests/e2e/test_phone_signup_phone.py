@@ -3,12 +3,9 @@
 import pytest
 
 from academy import devoutbox
+from tests.e2e.phone import no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def texted_code():

@@ -5,12 +5,9 @@ import pytest
 from academy.models import ShopkeeperProfile
 from academy.platform import make_entry_token
 from tests.academy.factories import ShopkeeperProfileFactory
+from tests.e2e.phone import no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_the_platforms_link_signs_her_in_and_leads_to_my_learning(

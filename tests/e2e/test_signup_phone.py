@@ -5,11 +5,9 @@ import re
 import pytest
 from django.core import mail
 
+from tests.e2e.phone import no_horizontal_scroll
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_signup_verify_and_profile_on_a_phone(

@@ -13,14 +13,11 @@ from academy.models import MentorKind
 from mentorship.models import Booking
 from mentorship.starleader.models import Application
 from tests.academy.factories import shopkeeper, staff
+from tests.e2e.phone import no_horizontal_scroll
 from tests.mentorship.factories import open_mentor
 from tests.mentorship.starleader.factories import CohortFactory, add_session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def sign_in(page, live_server, user):

@@ -8,12 +8,9 @@ from django.core import mail
 from courses import services
 from tests.academy.factories import PASSWORD
 from tests.courses import factories
+from tests.e2e.phone import no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.fixture

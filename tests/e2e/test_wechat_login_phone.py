@@ -5,6 +5,7 @@ import re
 import pytest
 
 from academy import devoutbox
+from tests.e2e.phone import no_horizontal_scroll
 from tests.wechat import WECHAT_UA
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,10 +31,6 @@ def wechat_phone(django_db_setup, browser, live_server, fake_wechat, settings):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def texted_code():
