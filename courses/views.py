@@ -5,12 +5,11 @@ and turns a refused action into a message or a 403.
 """
 
 import mimetypes
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -20,15 +19,12 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtailmedia.models import get_media_model
 
-from academy import roles
+from academy import delivery, roles
 from courses import access, catalogue, search, selectors, services
 from courses.models import Certificate, CoursePage, LessonPage
 
 # Sizes lesson images are served at; anything else is refused.
 IMAGE_SPECS = {"width-800", "width-1200", "fill-640x360"}
-# Largest part of a media file sent per range request; players ask for the rest.
-RANGE_CHUNK = 4 * 1024 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def _live_page(model, page_id):
@@ -140,36 +136,14 @@ def _lesson_for_file(request, lesson_id, kind, file_id):
 
 
 def _private(response):
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return delivery.private(response)
 
 
 def ranged_file_response(request, file_field, content_type):
     """Serve a stored file with HTTP Range support, so phones can seek in videos."""
-    size = file_field.size
-    match = _RANGE.match(request.headers.get("Range", ""))
-    if not match or (not match.group(1) and not match.group(2)):
-        response = FileResponse(file_field.open("rb"), content_type=content_type)
-        response["Accept-Ranges"] = "bytes"
-        return _private(response)
-    first, last = match.groups()
-    if first:
-        start, end = int(first), int(last) if last else size - 1
-    else:
-        start, end = max(0, size - int(last)), size - 1
-    end = min(end, size - 1, start + RANGE_CHUNK - 1)
-    if start > end or start >= size:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-    with file_field.open("rb") as handle:
-        handle.seek(start)
-        data = handle.read(end - start + 1)
-    response = HttpResponse(data, status=206, content_type=content_type)
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Accept-Ranges"] = "bytes"
-    return _private(response)
+    return delivery.serve_file(
+        request, file_field.name, content_type=content_type, storage=file_field.storage
+    )
 
 
 @require_GET
