@@ -143,7 +143,7 @@ def test_listening_to_ninety_percent_completes_the_lesson(listener, phone, artif
     user, lesson = listener
     log_in(phone, "listener@example.com")
     phone.goto(lesson.url)
-    phone.wait_for_function("document.querySelector('audio').readyState >= 1")
+    phone.wait_for_function("() => document.querySelector('audio').readyState >= 1")
     assert phone.locator("audio").bounding_box()["height"] > 0
     # Jump near the end and pause: the player reports its position.
     phone.evaluate(

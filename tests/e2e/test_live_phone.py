@@ -73,7 +73,7 @@ def test_sign_up_from_home_add_to_calendar_ask_then_watch_the_replay(
     expect(phone.get_by_role("heading", name="朋友圈三段式文案实战")).to_be_visible()
     player = phone.locator("video[data-lesson-player]")
     player.wait_for()
-    phone.wait_for_function("document.querySelector('video').readyState >= 1")
+    phone.wait_for_function("() => document.querySelector('video').readyState >= 1")
     phone.evaluate(
         "(() => { const v = document.querySelector('video');"
         " v.currentTime = v.duration - 1; v.dispatchEvent(new Event('pause')); })()"
