@@ -648,6 +648,8 @@ if MEDIA_S3_BUCKET:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 600,
+            # Version 4 signatures: every S3-compatible store accepts them, not all take v2.
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -191,7 +190,7 @@ class CoverView(ServeView):
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=COVER_SECONDS)
+            response["Cache-Control"] = f"public, max-age={COVER_SECONDS}"
         elif response.has_header("Location"):
             # A signed URL: nobody may keep the redirect longer than the URL lasts.
             response["Cache-Control"] = delivery.signed_redirect_cache_control()
