@@ -174,6 +174,7 @@ def load_shopkeepers(cursor, count):
                 "date_joined",
                 "display_name",
                 "phone",
+                "phone_verified",
                 "time_zone",
                 "language",
                 "first_name",
@@ -190,6 +191,7 @@ def load_shopkeepers(cursor, count):
                     now - timedelta(days=d),
                     f"店主{i}",
                     "",
+                    False,
                     "Asia/Shanghai",
                     "zh-hans",
                     "",
@@ -230,6 +232,7 @@ def load_shopkeepers(cursor, count):
                     now,
                     True,  # the platform's own shops: verified
                     now,
+                    False,
                 )
             )
         _copy(
@@ -247,6 +250,7 @@ def load_shopkeepers(cursor, count):
                 "completed_at",
                 "shop_verified",
                 "shop_verified_at",
+                "team_from_platform",
             ],
             rows,
         )

@@ -130,6 +130,14 @@ class Viewer(threading.Thread):
             raise RuntimeError(f"{response.status_code} for {url}")
         return response
 
+    def _fetch_segment(self, session, url):
+        """The segment's size; its bytes are read in large chunks and dropped (cheap for
+        the client, which shares the machine with the server)."""
+        with session.get(url, headers=self.headers, timeout=30, stream=True) as response:
+            if response.status_code != 200:
+                raise RuntimeError(f"{response.status_code} for {url}")
+            return sum(len(chunk) for chunk in response.iter_content(256 * 1024))
+
     def _play(self, session):
         page = self._get(session, self.base_url + self.lesson).text
         master_url = urljoin(self.base_url + self.lesson, html.unescape(HLS_SRC.search(page)[1]))
@@ -142,10 +150,10 @@ class Viewer(threading.Thread):
                 raise RuntimeError(f"no segments in {lowest}")
             for seconds, url in segments:
                 started = time.monotonic()
-                body = self._get(session, url).content
+                size = self._fetch_segment(session, url)
                 took = time.monotonic() - started
                 self.counters.add("segments", 1)
-                self.counters.add("bytes", len(body))
+                self.counters.add("bytes", size)
                 if took > seconds / self.pace:
                     self.counters.add("stalls", 1)
                 self.playing.set()
@@ -236,10 +244,12 @@ def _window(stack, counters, work):
     """Segments per second and the web workers' CPU (cores busy) while ``work`` runs."""
     before = counters.snapshot()
     cpu_before, nginx_before = stack.cpu_seconds("web"), stack.cpu_seconds("nginx")
+    clients_before = _own_cpu()
     started = time.monotonic()
     work()
     seconds = time.monotonic() - started
     after = counters.snapshot()
+    clients = _own_cpu() - clients_before
     return {
         "seconds": round(seconds, 1),
         "segments_per_s": (after["segments"] - before["segments"]) / seconds,
@@ -247,7 +257,14 @@ def _window(stack, counters, work):
         "stalls": after["stalls"] - before["stalls"],
         "web_cores": (stack.cpu_seconds("web") - cpu_before) / seconds,
         "nginx_cores": (stack.cpu_seconds("nginx") - nginx_before) / seconds,
+        "client_cores": clients / seconds,
     }
+
+
+def _own_cpu():
+    """CPU seconds of this process: the viewers' threads (and the measuring itself)."""
+    times = os.times()
+    return times.user + times.system
 
 
 def summary_lines(result):
@@ -275,7 +292,7 @@ def summary_lines(result):
             f"{window['segments_per_s']:.1f} segments/s ({window['mbit_per_s']:.1f} Mbit/s), "
             f"{window['stalls']} stalls; gunicorn workers used {window['web_cores']:.2f} cores "
             f"({window['web_cores'] / cores:.0%} of the machine), nginx "
-            f"{window['nginx_cores']:.2f} cores."
+            f"{window['nginx_cores']:.2f}, the viewers' own client {window['client_cores']:.2f}."
         )
     if result["errors"]:
         lines.append(f"Viewer errors: {result['errors']} (first: {result['first_error']}).")
