@@ -79,10 +79,15 @@ def test_nginx_sends_lesson_files_after_the_academys_check(lessons):
     assert part.headers["Content-Range"] == f"bytes 1000-1999/{AUDIO_SIZE}"
     assert part.content == audio[1000:2000]
 
+    document = lesson["doc"].file.read()
     download = learner.get(lesson["document_url"])
     assert download.status_code == 200
-    assert download.content == lesson["doc"].file.read()
+    assert download.content == document
     assert download.headers["Content-Disposition"].startswith("attachment")
+    # Wagtail's own document URL: its permission hook, then the same hand-over to nginx.
+    wagtails = learner.get(lesson["doc"].url)
+    assert wagtails.status_code == 200
+    assert wagtails.content == document
 
 
 def test_a_locked_learner_and_direct_paths_get_no_bytes(lessons):
@@ -91,6 +96,7 @@ def test_a_locked_learner_and_direct_paths_get_no_bytes(lessons):
     refused = learner.get(locked["media_url"])
     assert refused.status_code == 403
     assert audio[:64] not in refused.content
+    assert learner.get(locked["doc"].url).status_code == 403
     stored = locked["audio"].file.name
     for path in (f"/_protected/{stored}", f"/media/{stored}", f"/media/{locked['doc'].file.name}"):
         direct = learner.get(path)
