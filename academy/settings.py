@@ -648,9 +648,34 @@ if MEDIA_S3_BUCKET:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 600,
+            # Version 4 signatures: every S3-compatible store accepts them, not all take v2.
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }
+# How a permission-checked file reaches the browser (academy/delivery.py): "django"
+# streams it from the web worker (development), "accel" hands it to the front nginx
+# with X-Accel-Redirect (production on one machine's disk, deploy/nginx/), "s3"
+# redirects to a signed URL of the object storage (production with MEDIA_S3_BUCKET).
+ACADEMY_FILE_DELIVERY = os.environ.get("ACADEMY_FILE_DELIVERY") or (
+    "s3" if MEDIA_S3_BUCKET else "django" if DEBUG or TESTING else "accel"
+)
+if ACADEMY_FILE_DELIVERY not in {"django", "accel", "s3"}:
+    _fail("ACADEMY_FILE_DELIVERY", f"must be django, accel or s3, not {ACADEMY_FILE_DELIVERY!r}")
+if ACADEMY_FILE_DELIVERY == "s3" and not MEDIA_S3_BUCKET:
+    _fail("ACADEMY_FILE_DELIVERY", "is s3, but MEDIA_S3_BUCKET is not set")
+if ACADEMY_FILE_DELIVERY == "accel" and MEDIA_S3_BUCKET:
+    _fail("ACADEMY_FILE_DELIVERY", "is accel, but files are in object storage (MEDIA_S3_BUCKET)")
+# The front server's internal location that aliases MEDIA_ROOT.
+ACADEMY_ACCEL_PREFIX = os.environ.get("ACADEMY_ACCEL_PREFIX", "/_protected/")
+if not (ACADEMY_ACCEL_PREFIX.startswith("/") and ACADEMY_ACCEL_PREFIX.endswith("/")):
+    _fail("ACADEMY_ACCEL_PREFIX", f"must start and end with /, not {ACADEMY_ACCEL_PREFIX!r}")
+# How long a signed object-storage URL handed to a player or a download stays valid.
+ACADEMY_SIGNED_URL_SECONDS = env_int("ACADEMY_SIGNED_URL_SECONDS", 300)
+if not 10 <= ACADEMY_SIGNED_URL_SECONDS <= 7 * 24 * 3600:
+    _fail("ACADEMY_SIGNED_URL_SECONDS", "must be between 10 seconds and 7 days")
+# Wagtail's document view sends local files through academy.delivery.sendfile.
+SENDFILE_BACKEND = "academy.delivery"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -668,7 +693,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "txt", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# After the permission hooks: local files through SENDFILE_BACKEND, files on the object
+# storage by a redirect to their signed URL (Wagtail picks by the storage).
+WAGTAILDOCS_SERVE_METHOD = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # Video links: the Chinese platforms by their player address, then oEmbed (YouTube, Vimeo…).
 WAGTAILEMBEDS_FINDERS = [

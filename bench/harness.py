@@ -1,4 +1,4 @@
-"""Pieces of the benchmark suite: services, the production stack, wrk, memory.
+"""Pieces of the benchmark suite: services, the production stack, wrk, memory, CPU.
 
 Everything runs on loopback only, with bounded durations; every process the
 suite starts is stopped by PID when it ends.
@@ -19,6 +19,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy import nginx  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -50,6 +54,11 @@ def database_url(name):
     return f"{PG_ADMIN_URL}/{name}"
 
 
+def media_dir(db_name):
+    """Uploads of a dataset (the seed's pictures, audio and video), kept with it between runs."""
+    return ROOT / "bench" / "data" / db_name / "media"
+
+
 def production_env(db_name, data_dir):
     """The production configuration of the README, pointed at loopback services."""
     env = {
@@ -66,6 +75,7 @@ def production_env(db_name, data_dir):
         REDIS_URL=REDIS_URL,
         ACADEMY_DATA_DIR=str(data_dir),
         DJANGO_STATIC_ROOT=str(data_dir / "static"),
+        DJANGO_MEDIA_ROOT=str(media_dir(db_name)),
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         DJANGO_LOG_LEVEL="WARNING",
         ACADEMY_BENCH_URLS="1",
@@ -85,21 +95,38 @@ def manage(env, *args, quiet=True):
 
 
 class Stack:
-    """gunicorn, a Celery worker and beat, as the README runs them in production."""
+    """gunicorn behind Debian's nginx, a Celery worker and beat, as the README runs them in
+    production. ``url`` is nginx's; ``app_url`` reaches gunicorn directly."""
 
     def __init__(self, env, workers, data_dir):
         self.env = env
         self.workers = workers
         self.data_dir = data_dir
         self.port = free_port()
+        self.app_port = free_port()
         self.processes = {}
 
     @property
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def app_url(self):
+        return f"http://127.0.0.1:{self.app_port}"
+
     def start(self):
         logs = self.data_dir
+        if not nginx.available():
+            raise SystemExit(f"{nginx.NGINX} is missing: apt-get install nginx")
+        front = nginx.FrontServer(
+            self.data_dir / "nginx",
+            self.port,
+            upstreams=[f"127.0.0.1:{self.app_port}"],
+            static_root=self.env["DJANGO_STATIC_ROOT"],
+            media_root=self.env["DJANGO_MEDIA_ROOT"],
+            worker_processes="auto",
+        )
+        self.processes["nginx"] = front.start().process
         self.processes["web"] = self._spawn(
             [
                 str(VENV_BIN / "gunicorn"),
@@ -107,7 +134,7 @@ class Stack:
                 "--workers",
                 str(self.workers),
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"127.0.0.1:{self.app_port}",
                 "--timeout",
                 "60",
                 "--log-level",
@@ -175,6 +202,18 @@ class Stack:
             children = []
         result += [int(pid) for pid in children]
         return result
+
+    def cpu_seconds(self, name):
+        """CPU time (user + system) used so far by the process and its children."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids(name):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
 
     def peak_rss_mb(self, name):
         """Largest peak resident memory (VmHWM) among the process and its children."""

@@ -1,13 +1,17 @@
 """The benchmark suite: `make bench`.
 
-Starts the production configuration (gunicorn with the README's worker count,
-PostgreSQL, Redis, a Celery worker and beat) on loopback, drives every page
-with wrk for a bounded time at a fixed concurrency, and prints one table in
+Starts the production configuration (nginx in front of gunicorn with the
+README's worker count, PostgreSQL, Redis, a Celery worker and beat) on
+loopback, drives every page with wrk for a bounded time at a fixed
+concurrency, and prints one table in
 which every figure is also a ratio against baselines measured in the same run
 (this machine is shared and noisy). The same pages are measured on a dataset
 of 10,000 and of 1,000,000 shopkeepers; datasets are built once and reused.
+On the first dataset, 100 phones play an HLS lesson while the home page and the
+dashboard are measured again (bench/hls_viewers.py).
 
     python bench/run.py [--quick] [--sizes 10000,1000000] [--seconds 8] [--connections 32]
+                        [--hls-viewers 100]
 
 Writes bench/RESULTS.md with the table and the command that produced it.
 """
@@ -23,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import dataset, harness  # noqa: E402
+from bench import dataset, harness, hls_viewers  # noqa: E402
 
 # Targets of the issue that asked for this suite.
 ANON_TARGET = 0.50
@@ -77,7 +81,7 @@ BURSTS = [
 ]
 
 
-def measure_dataset(size, args, with_bursts=True):
+def measure_dataset(size, args, with_bursts=True, with_viewers=False):
     name = f"academy_bench_{size}"
     dataset.ensure(name, size)
     data_dir = harness.make_data_dir()
@@ -116,11 +120,21 @@ def measure_dataset(size, args, with_bursts=True):
         bursts = {}
         for burst_name, burst in BURSTS if with_bursts else []:
             bursts[burst_name] = burst(stack, env)
+        hls = None
+        if with_viewers and args.hls_viewers:
+            viewing = argparse.Namespace(
+                viewers=args.hls_viewers,
+                pace=1.0,
+                ramp=5.0,
+                seconds=args.seconds,
+                connections=args.connections,
+            )
+            hls = hls_viewers.measure(stack, env, viewing)
         memory = {
             "web worker": stack.peak_rss_mb("web"),
             "celery worker": stack.peak_rss_mb("worker"),
         }
-    return {"pages": rows, "bursts": bursts, "memory": memory}
+    return {"pages": rows, "bursts": bursts, "memory": memory, "hls": hls}
 
 
 def verdict(ok, text):
@@ -185,6 +199,12 @@ def table(results, sizes, args):
             out.append(f"| {burst_name} | {size:,} | {shown} | {verdict(figures.get('ok'), '')} |")
             if not figures.get("ok"):
                 notes.append(f"- burst {burst_name} with {size:,} shopkeepers: {shown}")
+    hls = results[small].get("hls")
+    if hls is not None:
+        out += ["", f"HLS lesson under load ({small:,} shopkeepers):", ""]
+        out += hls_viewers.summary_lines(hls)
+        if "skipped" not in hls and not hls["ok"]:
+            notes.append("- HLS viewers: a page's p95 grew by more than 1.2×, or viewers failed.")
     out.append("")
     for size in sizes:
         memory = results[size]["memory"]
@@ -197,8 +217,8 @@ def table(results, sizes, args):
     out += [
         "",
         f"wrk: {args.connections} connections, 2 threads, {args.seconds} s per page after a 1 s "
-        f"warm-up; gunicorn {args.workers} workers; ratios are against the minimal Django view "
-        "measured in the same run.",
+        f"warm-up; gunicorn {args.workers} workers behind nginx; ratios are against the minimal "
+        "Django view measured in the same run.",
     ]
     return "\n".join(out)
 
@@ -210,6 +230,9 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--quick", action="store_true", help="10,000 shopkeepers only, 3 s a page")
+    parser.add_argument(
+        "--hls-viewers", type=int, default=100, help="phones playing an HLS lesson (0: none)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.quick:
@@ -217,7 +240,12 @@ def main(argv=None):
     harness.ensure_wrk()
     started = time.monotonic()
     # The bursts run once, on the largest dataset: the hardest case, and time for the rest.
-    results = {size: measure_dataset(size, args, with_bursts=size == sizes[-1]) for size in sizes}
+    results = {
+        size: measure_dataset(
+            size, args, with_bursts=size == sizes[-1], with_viewers=size == sizes[0]
+        )
+        for size in sizes
+    }
     text = table(results, sizes, args)
     command = (
         "make bench"

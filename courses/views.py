@@ -9,7 +9,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.images.views.serve import ServeView
 from wagtailmedia.models import get_media_model
 
 from academy import delivery, roles
@@ -25,6 +26,8 @@ from courses.models import Certificate, CoursePage, LessonPage
 
 # Sizes lesson images are served at; anything else is refused.
 IMAGE_SPECS = {"width-800", "width-1200", "fill-640x360"}
+# Browsers and CDNs keep course covers this long.
+COVER_SECONDS = 7 * 24 * 3600
 
 
 def _live_page(model, page_id):
@@ -135,12 +138,9 @@ def _lesson_for_file(request, lesson_id, kind, file_id):
     return lesson
 
 
-def _private(response):
-    return delivery.private(response)
-
-
 def ranged_file_response(request, file_field, content_type):
-    """Serve a stored file with HTTP Range support, so phones can seek in videos."""
+    """Serve a stored file with HTTP Range support, so phones can seek in videos
+    (answered by the front server or the object storage in production)."""
     return delivery.serve_file(
         request, file_field.name, content_type=content_type, storage=file_field.storage
     )
@@ -157,19 +157,19 @@ def lesson_media(request, lesson_id, media_id):
 @require_GET
 def lesson_document(request, lesson_id, document_id):
     _lesson_for_file(request, lesson_id, "document", document_id)
-    return document_download(document_id)
+    return document_download(request, document_id)
 
 
-def document_download(document_id):
+def document_download(request, document_id):
     """A gated document as a download, kept in the browser's private cache only."""
     document = get_object_or_404(get_document_model(), pk=document_id)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
+    return delivery.serve_file(
+        request,
+        document.file.name,
         content_type=document.content_type or "application/octet-stream",
+        storage=document.file.storage,
+        attachment_filename=document.filename,
     )
-    return _private(response)
 
 
 @require_GET
@@ -180,7 +180,25 @@ def lesson_image(request, lesson_id, image_id, spec):
     image = get_object_or_404(get_image_model(), pk=image_id)
     rendition = image.get_rendition(spec)
     content_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
-    return _private(FileResponse(rendition.file.open("rb"), content_type=content_type))
+    return ranged_file_response(request, rendition.file, content_type)
+
+
+class CoverView(ServeView):
+    """Course covers are public (course descriptions are): signed image URLs, rendered
+    on first request, their bytes sent like every stored file's."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200:
+            response["Cache-Control"] = f"public, max-age={COVER_SECONDS}"
+        elif response.has_header("Location"):
+            # A signed URL: nobody may keep the redirect longer than the URL lasts.
+            response["Cache-Control"] = delivery.signed_redirect_cache_control()
+        return response
+
+    def serve(self, rendition):
+        content_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+        return ranged_file_response(self.request, rendition.file, content_type)
 
 
 @login_required
@@ -200,13 +218,13 @@ def certificate_download(request, code):
             request, "courses/certificate_pending.html", {"certificate": certificate}, status=202
         )
     filename = f"certificate-{certificate.issued_at:%Y%m%d}-{certificate.pk}.pdf"
-    response = FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=filename,
+    return delivery.serve_file(
+        request,
+        certificate.pdf.name,
         content_type="application/pdf",
+        storage=certificate.pdf.storage,
+        attachment_filename=filename,
     )
-    return _private(response)
 
 
 @never_cache

@@ -204,7 +204,7 @@ def material(request, session_id, document_id):
     ids = {block.value["document"].id for block in session.materials if block.value["document"]}
     if document_id not in ids:
         raise Http404
-    return document_download(document_id)
+    return document_download(request, document_id)
 
 
 # --- star mentors --------------------------------------------------------------------------

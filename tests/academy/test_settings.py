@@ -38,6 +38,8 @@ def manage(*args, **env):
         ("DJANGO_DEBUG", "maybe"),
         ("ACADEMY_PLATFORM_JWT_ALGORITHM", "none"),
         ("ACADEMY_PLATFORM_JWT_PUBLIC_KEY", "/nonexistent/platform.pem"),
+        ("ACADEMY_FILE_DELIVERY", "nginx"),
+        ("ACADEMY_ACCEL_PREFIX", "_protected"),
     ],
 )
 def test_malformed_variable_stops_start_up_with_one_line_naming_it(variable, value, tmp_path):
@@ -160,3 +162,14 @@ def test_a_replica_without_a_primary_is_refused(tmp_path):
     )
     assert result.returncode != 0
     assert "DATABASE_REPLICA_URL" in result.stderr
+
+
+def test_production_hands_files_to_nginx_or_to_the_object_storage(tmp_path):
+    code = "from django.conf import settings; print(settings.ACADEMY_FILE_DELIVERY)"
+    production = {**PRODUCTION, "ACADEMY_TESTING": "0", "ACADEMY_DATA_DIR": str(tmp_path)}
+    on_disk = manage("shell", "-c", code, **production)
+    assert on_disk.stdout.split()[-1:] == ["accel"], on_disk.stderr
+    in_bucket = manage("shell", "-c", code, **production, MEDIA_S3_BUCKET="academy-media")
+    assert in_bucket.stdout.split()[-1:] == ["s3"], in_bucket.stderr
+    development = manage("shell", "-c", code, ACADEMY_DATA_DIR=str(tmp_path))
+    assert development.stdout.split()[-1:] == ["django"], development.stderr

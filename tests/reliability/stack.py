@@ -3,7 +3,8 @@
 Fault tests stop and restart servers, so they never touch the machine's shared
 PostgreSQL or Redis: they start a Redis of their own (and a PostgreSQL cluster of
 their own for the restart test) on a free port and stop it themselves. The
-academy runs as in production (``DJANGO_DEBUG=0``, gunicorn, Celery workers).
+academy runs as in production (``DJANGO_DEBUG=0``, gunicorn behind Debian's nginx,
+Celery workers).
 E-mails go to the file-based backend, so a test counts what was really sent.
 """
 
@@ -24,6 +25,8 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 from django.test import Client
+
+from deploy import nginx
 
 ROOT = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
@@ -256,6 +259,8 @@ class Production:
 
     def __init__(self, workdir, database_url, redis_url, static_root):
         self.workdir = Path(workdir)
+        self.static_root = Path(static_root)
+        self.media_root = self.workdir / "media"
         self.mail_dir = self.workdir / "mail"
         self.mail_dir.mkdir(exist_ok=True)
         self.env = production_env(
@@ -263,7 +268,7 @@ class Production:
             REDIS_URL=redis_url,
             ACADEMY_DATA_DIR=str(self.workdir),
             DJANGO_STATIC_ROOT=str(static_root),
-            DJANGO_MEDIA_ROOT=str(self.workdir / "media"),
+            DJANGO_MEDIA_ROOT=str(self.media_root),
             DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             DJANGO_EMAIL_FILE_PATH=str(self.mail_dir),
         )
@@ -284,7 +289,12 @@ class Production:
         return process
 
     def web(self, name="web", workers=2):
-        """Start gunicorn; ``start()`` waits until it answers."""
+        """Start gunicorn behind an nginx of its own, as on a web node; ``url`` is nginx's.
+        ``start()`` waits until it answers through nginx."""
+        if not nginx.available():
+            from tests.conftest import _missing
+
+            _missing(f"{nginx.NGINX} is not installed (apt-get install nginx)")
         port = free_port()
         process = self.spawn(
             name,
@@ -294,7 +304,18 @@ class Production:
                 *("--timeout", "30", "--graceful-timeout", "2"),
             ],
         )
-        process.url = f"http://127.0.0.1:{port}"
+        front = nginx.FrontServer(
+            self.workdir / f"{name}-nginx",
+            free_port(),
+            upstreams=[f"127.0.0.1:{port}"],
+            static_root=self.static_root,
+            media_root=self.media_root,
+            access_log=True,
+        ).start()
+        front.process.name = f"{name}-nginx"
+        self.processes.append(front.process)
+        process.front = front
+        process.url = front.url
         process.ready = lambda: self._answers(process)
         return process
 
@@ -389,9 +410,9 @@ class Visitor:
         client.force_login(user)
         return cls(base_url, {"sessionid": client.cookies["sessionid"].value})
 
-    def request(self, method, path, data=None, timeout=10):
+    def request(self, method, path, data=None, timeout=10, headers=None):
         origin = self.base_url.replace("http://", "https://")
-        headers = {"X-Forwarded-Proto": "https", "Accept-Language": "zh-hans"}
+        headers = {"X-Forwarded-Proto": "https", "Accept-Language": "zh-hans", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":

@@ -1,0 +1,1 @@
+"""Deployment files: the front web server's configuration and how to run it."""
