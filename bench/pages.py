@@ -46,6 +46,7 @@ PAGES = {
     "home": ("anonymous", None, lambda: "/"),
     "tier page": ("anonymous", None, lambda: "/academy/beginner/"),
     "course page": ("anonymous", None, lambda: _first_page_url("courses.CoursePage")),
+    "signed-in home": ("logged in", "shopkeeper@example.com", lambda: "/"),
     "dashboard 我的学习": ("logged in", "shopkeeper@example.com", lambda: "/me/"),
     "lesson": (
         "logged in",
