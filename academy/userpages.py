@@ -183,7 +183,7 @@ def _entry_key(request, user_id):
 
 
 def _messages_waiting(request):
-    return "messages" in request.COOKIES or "_messages" in request.session
+    return bool(request.COOKIES.get("messages")) or "_messages" in request.session
 
 
 def _with_token(request, content):

@@ -84,7 +84,9 @@ def test_her_profile_change_shows_on_the_next_page_with_its_message(client, home
     assert "王老板" in page
     assert "郑州" in page
     assert "资料已保存" in page  # the one-off message is shown, not a kept page without it
-    assert "资料已保存" not in client.get("/me/").content.decode()
+    again = client.get("/me/").content.decode()
+    assert "资料已保存" not in again
+    assert "王老板" in again
 
 
 def test_a_change_written_by_someone_else_shows_on_her_next_page(client, home_page):
