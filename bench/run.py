@@ -8,6 +8,7 @@ which every figure is also a ratio against baselines measured in the same run
 of 10,000 and of 1,000,000 shopkeepers; datasets are built once and reused.
 
     python bench/run.py [--quick] [--sizes 10000,1000000] [--seconds 8] [--connections 32]
+                        [--dataset-prefix academy_bench]
 
 Writes bench/RESULTS.md with the table and the command that produced it.
 """
@@ -29,6 +30,8 @@ from bench import dataset, harness  # noqa: E402
 ANON_TARGET = 0.50
 LOGGED_IN_TARGET = 0.20
 QUERY_TARGET = 15
+# Signed-in pages, on a warm cache (issue 16).
+LOGGED_IN_QUERY_TARGET = 8
 GROWTH_TARGET = 1.5
 
 
@@ -78,7 +81,7 @@ BURSTS = [
 
 
 def measure_dataset(size, args, with_bursts=True):
-    name = f"academy_bench_{size}"
+    name = f"{args.dataset_prefix}_{size}"
     dataset.ensure(name, size)
     data_dir = harness.make_data_dir()
     env = harness.production_env(name, data_dir)
@@ -150,6 +153,8 @@ def table(results, sizes, args):
         ratio = small_wrk["rps"] / base_small
         growth = large_wrk["p95_ms"] / small_wrk["p95_ms"] if small_wrk["p95_ms"] else 0
         queries = max(page["queries"] or 0, other["queries"] or 0)
+        rendered = max(page.get("rendered_queries") or 0, other.get("rendered_queries") or 0)
+        shown_queries = f"{queries} ({rendered} rendered)" if rendered else f"{queries}"
         errors = sum(
             small_wrk[k] for k in ("status_errors", "connect_errors", "read_errors", "timeouts")
         )
@@ -161,12 +166,13 @@ def table(results, sizes, args):
                 verdict(ratio >= LOGGED_IN_TARGET, f"≥ {LOGGED_IN_TARGET:.0%} of minimal view")
             )
         if group != "baseline":
-            checks.append(verdict(queries <= QUERY_TARGET, f"≤ {QUERY_TARGET} queries"))
+            limit = LOGGED_IN_QUERY_TARGET if group == "logged in" else QUERY_TARGET
+            checks.append(verdict(queries <= limit, f"≤ {limit} queries"))
             checks.append(verdict(growth <= GROWTH_TARGET, f"growth ≤ {GROWTH_TARGET}×"))
         if errors:
             checks.append(f"{errors} errors")
         lines.append(
-            f"| {page_name} | {group} | {queries} | {small_wrk['rps']:.0f} | {ratio:.2f} | "
+            f"| {page_name} | {group} | {shown_queries} | {small_wrk['rps']:.0f} | {ratio:.2f} | "
             f"{small_wrk['p50_ms']:.1f} / {small_wrk['p95_ms']:.1f} / {small_wrk['p99_ms']:.1f} | "
             f"{large_wrk['rps']:.0f} ({large_wrk['rps'] / base_large:.2f}) | "
             f"{large_wrk['p95_ms']:.1f} | "
@@ -210,6 +216,11 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--quick", action="store_true", help="10,000 shopkeepers only, 3 s a page")
+    parser.add_argument(
+        "--dataset-prefix",
+        default="academy_bench",
+        help="databases are named PREFIX_SIZE (another prefix keeps a second checkout's apart)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.quick:
