@@ -49,6 +49,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from academy.cache import invalidate_now_and_on_commit
@@ -116,6 +117,24 @@ class _PageState:
         self.opted_in = False
         self.refused = False
         self.expires = time.time() + settings.ACADEMY_USER_PAGE_CACHE_SECONDS
+
+
+def keepable(view):
+    """Mark a view whose pages may be kept (it calls :func:`cache_page` when they may).
+
+    Only the requests of such views (and of Wagtail's pages) look in the cache,
+    so files, reports and forms cost no cache read.
+    """
+    view.userpages_keepable = True
+    return view
+
+
+def _may_be_kept(request):
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.url_name == "wagtail_serve" or getattr(match.func, "userpages_keepable", False)
 
 
 def cache_page(request, *scopes, seconds=None, until=None):
@@ -207,6 +226,7 @@ class SignedInPageCacheMiddleware:
             not settings.ACADEMY_USER_PAGE_CACHE_SECONDS
             or request.method not in SAFE_METHODS
             or len(request.get_full_path()) > 300
+            or not _may_be_kept(request)
             or _messages_waiting(request)
         ):
             response = self.get_response(request)

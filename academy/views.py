@@ -25,6 +25,7 @@ def _profile_of(user):
         return None
 
 
+@userpages.keepable
 @login_required
 def dashboard(request):
     profile = _profile_of(request.user)

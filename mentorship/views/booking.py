@@ -141,6 +141,7 @@ def _slot_picker(request, profile, *, rescheduling=None):
     }
 
 
+@userpages.keepable
 @login_required
 def mentor_detail(request, pk):
     """A mentor's profile and the slot picker."""
