@@ -1,7 +1,7 @@
 """What each page of the suite costs in one process, on a warm cache.
 
     python bench/page_costs.py [--database academy_bench_10000] [--requests 50]
-                               [--pages "dashboard 我的学习,lesson"] [--profile N]
+                               [--pages "dashboard 我的学习,lesson"] [--profile N] [--render]
 
 Runs the production settings (PostgreSQL dataset of ``bench/dataset.py``, Redis)
 without a server: Django's test client signs in as the page's user, asks each
@@ -35,6 +35,11 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--pages", default="", help="comma-separated names; all by default")
     parser.add_argument("--profile", type=int, default=0)
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="signed-in pages rendered every time (ACADEMY_USER_PAGE_CACHE_SECONDS=0)",
+    )
     args = parser.parse_args(argv)
 
     data_dir = Path(tempfile.gettempdir()) / "academy-page-costs"
@@ -44,6 +49,8 @@ def main(argv=None):
         harness.manage(env, "collectstatic", "--noinput")
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "academy.settings"
+    if args.render:
+        os.environ["ACADEMY_USER_PAGE_CACHE_SECONDS"] = "0"
     import django
 
     django.setup()
