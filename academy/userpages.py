@@ -161,13 +161,6 @@ def cache_page(request, *scopes, seconds=None, until=None):
     state.opted_in = True
 
 
-def never_cache_page(request):
-    """This request's page must be rendered every time (it shows something unscoped)."""
-    state = getattr(request, "_user_page", None)
-    if state is not None:
-        state.refused = True
-
-
 def csrf_placeholder(request):
     """Context processor: while a page may be kept, its CSRF token is a placeholder.
 
