@@ -9,12 +9,13 @@ class AcademyConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import password_reset
 
-        from academy import pagecache, ratelimits, sections, usercache, views
+        from academy import pagecache, ratelimits, sections, usercache, userpages, views
 
         # A reset link proves the owner: her account's wrong passwords are forgotten.
         password_reset.connect(ratelimits.unlock_account, dispatch_uid="academy-unlock-on-reset")
         pagecache.connect_signals()
         usercache.connect_signals()
+        userpages.connect_signals()
         from academy.notices import delivery
 
         delivery.connect_signals()

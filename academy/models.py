@@ -293,6 +293,10 @@ class HomePage(Page):
         return self.hero_text or self.hero_title
 
     def get_context(self, request, *args, **kwargs):
+        from academy import userpages
+
+        # The Star Leader section shows the next cohort open for applications.
+        userpages.cache_page(request, "cohorts")
         context = super().get_context(request, *args, **kwargs)
         context["top_sections"] = sections.render_context(sections.HOME_TOP, request, page=self)
         context["sections"] = sections.render_context(sections.HOME, request, page=self)

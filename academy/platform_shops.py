@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from academy import imports, services
+from academy import imports, services, userpages
 from academy.imports import ImportRefused, at, refuse_if
 from academy.models import ShopkeeperLevel, ShopkeeperProfile
 
@@ -151,6 +151,7 @@ def import_shop_list(data):
                 continue
             if profile.level != level:
                 ShopkeeperProfile.objects.filter(pk=profile.pk).update(level=level)
+                userpages.bump_users(profile.user_id)
                 result.levels_changed += 1
             leader = verified.get(leader_shop) if leader_shop else None
             if leader_shop and leader is None:

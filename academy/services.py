@@ -364,6 +364,11 @@ def notify_many(notices, *, email=True, kind=None, context=None, event_start=Non
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    from academy import usercache, userpages
+
+    notified = {row.user_id for row in rows}
+    usercache.forget("unread", *notified)
+    userpages.bump_users(*notified)
     delivery.write(deliveries)
     if emails or deliveries:
         _queue_email_relay()
@@ -456,7 +461,11 @@ def mark_notifications_read(user, ids=None):
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(id__in=ids)
-    from academy import usercache
+    from academy import usercache, userpages
 
+    # After the write: outside a transaction, a drop before it could be refilled
+    # with the old rows.
+    changed = qs.update(read_at=timezone.now())
     usercache.forget("unread", user.pk)
-    return qs.update(read_at=timezone.now())
+    userpages.bump_users(user.pk)
+    return changed

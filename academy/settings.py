@@ -134,6 +134,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Innermost, so security headers and CSP are still added to cached pages.
+    "academy.userpages.SignedInPageCacheMiddleware",
     "academy.pagecache.AnonymousPageCacheMiddleware",
 ]
 
@@ -156,6 +157,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "academy.context_processors.academy",
+                # After Django's own csrf processor, which it overrides for kept pages.
+                "academy.userpages.csrf_placeholder",
             ],
         },
     },
@@ -304,6 +307,9 @@ CELERY_BEAT_SCHEDULE = {
 # Anonymous visitors get Wagtail pages from the cache for this long (0: off);
 # publishing anything clears it. Off in tests unless a test turns it on.
 ACADEMY_PAGE_CACHE_SECONDS = env_int("ACADEMY_PAGE_CACHE_SECONDS", 0 if TESTING else 300)
+# Signed-in pages that opt in are kept per person for at most this long (0: off),
+# and dropped at once when anything they show changes (academy/userpages.py).
+ACADEMY_USER_PAGE_CACHE_SECONDS = env_int("ACADEMY_USER_PAGE_CACHE_SECONDS", 60)
 # Sessions are read from the cache and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from academy import health, platform, ratelimits, sections, services
+from academy import health, platform, ratelimits, sections, services, userpages
 from academy.forms import ProfileForm
 from academy.models import Notification, ShopkeeperProfile
 
@@ -25,12 +25,15 @@ def _profile_of(user):
         return None
 
 
+@userpages.keepable
 @login_required
 def dashboard(request):
     profile = _profile_of(request.user)
     if profile is not None and not profile.is_complete:
         messages.info(request, _("Please complete your shop profile first."))
         return redirect("profile")
+    # Her own rows, published content and the clock: kept until one of them changes.
+    userpages.cache_page(request)
     return render(
         request,
         "academy/dashboard.html",

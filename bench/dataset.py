@@ -133,11 +133,30 @@ def _reset_sequence(cursor, table):
     )
 
 
+def _defaults(table, columns):
+    """The model's default of every NOT NULL column the loader does not name.
+
+    A field added later with a default then loads without touching the loader.
+    """
+    from django.apps import apps
+    from django.db.models import NOT_PROVIDED
+
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    extra = {}
+    for field in model._meta.concrete_fields if model else ():
+        if field.column in columns or field.null or field.default is NOT_PROVIDED:
+            continue
+        extra[field.column] = field.get_default()
+    return extra
+
+
 def _copy(cursor, table, columns, rows):
-    quoted = ", ".join(f'"{column}"' for column in columns)
+    extra = _defaults(table, columns)
+    values = tuple(extra.values())
+    quoted = ", ".join(f'"{column}"' for column in [*columns, *extra])
     with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *values))
 
 
 def load_shopkeepers(cursor, count):

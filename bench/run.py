@@ -11,7 +11,7 @@ On the first dataset, 100 phones play an HLS lesson while the home page and the
 dashboard are measured again (bench/hls_viewers.py).
 
     python bench/run.py [--quick] [--sizes 10000,1000000] [--seconds 8] [--connections 32]
-                        [--hls-viewers 100]
+                        [--hls-viewers 100] [--dataset-prefix academy_bench]
 
 Writes bench/RESULTS.md with the table and the command that produced it.
 """
@@ -33,6 +33,8 @@ from bench import dataset, harness, hls_viewers  # noqa: E402
 ANON_TARGET = 0.50
 LOGGED_IN_TARGET = 0.20
 QUERY_TARGET = 15
+# Signed-in pages, on a warm cache (issue 16).
+LOGGED_IN_QUERY_TARGET = 8
 GROWTH_TARGET = 1.5
 
 
@@ -82,7 +84,7 @@ BURSTS = [
 
 
 def measure_dataset(size, args, with_bursts=True, with_viewers=False):
-    name = f"academy_bench_{size}"
+    name = f"{args.dataset_prefix}_{size}"
     dataset.ensure(name, size)
     data_dir = harness.make_data_dir()
     env = harness.production_env(name, data_dir)
@@ -164,6 +166,8 @@ def table(results, sizes, args):
         ratio = small_wrk["rps"] / base_small
         growth = large_wrk["p95_ms"] / small_wrk["p95_ms"] if small_wrk["p95_ms"] else 0
         queries = max(page["queries"] or 0, other["queries"] or 0)
+        rendered = max(page.get("rendered_queries") or 0, other.get("rendered_queries") or 0)
+        shown_queries = f"{queries} ({rendered} rendered)" if rendered else f"{queries}"
         errors = sum(
             small_wrk[k] for k in ("status_errors", "connect_errors", "read_errors", "timeouts")
         )
@@ -175,12 +179,13 @@ def table(results, sizes, args):
                 verdict(ratio >= LOGGED_IN_TARGET, f"≥ {LOGGED_IN_TARGET:.0%} of minimal view")
             )
         if group != "baseline":
-            checks.append(verdict(queries <= QUERY_TARGET, f"≤ {QUERY_TARGET} queries"))
+            limit = LOGGED_IN_QUERY_TARGET if group == "logged in" else QUERY_TARGET
+            checks.append(verdict(queries <= limit, f"≤ {limit} queries"))
             checks.append(verdict(growth <= GROWTH_TARGET, f"growth ≤ {GROWTH_TARGET}×"))
         if errors:
             checks.append(f"{errors} errors")
         lines.append(
-            f"| {page_name} | {group} | {queries} | {small_wrk['rps']:.0f} | {ratio:.2f} | "
+            f"| {page_name} | {group} | {shown_queries} | {small_wrk['rps']:.0f} | {ratio:.2f} | "
             f"{small_wrk['p50_ms']:.1f} / {small_wrk['p95_ms']:.1f} / {small_wrk['p99_ms']:.1f} | "
             f"{large_wrk['rps']:.0f} ({large_wrk['rps'] / base_large:.2f}) | "
             f"{large_wrk['p95_ms']:.1f} | "
@@ -232,6 +237,11 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="10,000 shopkeepers only, 3 s a page")
     parser.add_argument(
         "--hls-viewers", type=int, default=100, help="phones playing an HLS lesson (0: none)"
+    )
+    parser.add_argument(
+        "--dataset-prefix",
+        default="academy_bench",
+        help="databases are named PREFIX_SIZE (another prefix keeps a second checkout's apart)",
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -11,6 +11,7 @@ class CoursesConfig(AppConfig):
 
         admin_search.install()
         connect_page_signals()
+        register_page_scopes()
         register_sections()
         register_notice_kinds()
 
@@ -33,6 +34,36 @@ def register_notice_kinds():
         )
     )
     kinds.register(kinds.Kind(LIVE_NEWS, "live"))
+
+
+def register_page_scopes():
+    """Which kept signed-in pages a learning row changes (see academy.userpages)."""
+    from academy import userpages
+    from courses.models import (
+        Certificate,
+        CourseTag,
+        Enrolment,
+        LessonProgress,
+        LiveNoticeRun,
+        LiveQuestion,
+        LiveQuestionVote,
+        LiveReplayView,
+        LiveSessionState,
+        LiveSignup,
+        QuizAttempt,
+        TierExemption,
+    )
+
+    learners_own = (Certificate, TierExemption, Enrolment, LessonProgress, QuizAttempt)
+    for model in (*learners_own, LiveReplayView):
+        userpages.register(model, userpages.users_of("user"))
+    userpages.register(LiveSignup, lambda s: [userpages.user(s.user_id), "live"])
+    userpages.register(LiveSessionState, lambda s: ["live"])
+    # Questions and votes show on the live session's own page, which is not kept.
+    userpages.register(LiveQuestion, userpages.users_of("author"))
+    userpages.register(LiveQuestionVote, userpages.users_of("user"))
+    userpages.register(CourseTag, lambda t: [userpages.CONTENT])
+    userpages.ignore(LiveNoticeRun)
 
 
 def connect_page_signals():

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy import userpages
 from academy.errors import DomainError
 from academy.services import notify
 from courses import access, catalogue, requirements
@@ -106,10 +107,12 @@ def record_lesson_visit(user, lesson):
 
     The enrolment already loaded for the gating check tells whether anything
     would change: a reader going back and forth costs no write per page view.
+    Returns until when opening the lesson again would change nothing (None when
+    she is not enrolled), which is how long her lesson page may be kept.
     """
     course = lesson.get_course()
     if course is None:
-        return
+        return None
     now = timezone.now()
     known = access.learner_state(user).enrolments.get(course.id)
     if (
@@ -117,10 +120,12 @@ def record_lesson_visit(user, lesson):
         and known.last_lesson_id == lesson.id
         and known.last_seen_at >= now - VISIT_GRANULARITY
     ):
-        return
+        return known.last_seen_at + VISIT_GRANULARITY
     Enrolment.objects.filter(user=user, course_id=course.id).update(
         last_lesson=lesson, last_seen_at=now
     )
+    userpages.bump_users(user.pk)
+    return now + VISIT_GRANULARITY if known is not None else None
 
 
 def record_lesson_complete(user, lesson):

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy import roles
+from academy import roles, userpages
 from courses import access
 from courses.models import (
     LiveNoticeKind,
@@ -186,6 +186,7 @@ def join(user, session, now=None):
     )
     if not updated:
         raise LiveDenied(_("Sign up first: the join link is for people signed up."))
+    userpages.bump_users(user.pk)
     return session.join_url
 
 
@@ -258,6 +259,7 @@ def record_replay_open(user, session):
     )
     if not created:
         LiveReplayView.objects.filter(pk=view.pk).update(views=F("views") + 1, last_viewed_at=now)
+        userpages.bump_users(user.pk)
         view.refresh_from_db()
     return view
 

@@ -313,10 +313,13 @@ class LessonPage(GatedPageMixin, Page):
         return context
 
     def serve_to_learner(self, request, *args, **kwargs):
+        from academy import userpages
         from courses import services
 
         if request.user.is_authenticated:
-            services.record_lesson_visit(request.user, self)
+            # Kept while opening it again would record nothing new.
+            until = services.record_lesson_visit(request.user, self)
+            userpages.cache_page(request, until=until)
         return super().serve_to_learner(request, *args, **kwargs)
 
 

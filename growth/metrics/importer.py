@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from academy import imports
+from academy import imports, userpages
 from academy.errors import DomainError
 from academy.imports import ImportRefused, at, decode, refuse_if
 from academy.models import ShopkeeperProfile
@@ -353,6 +353,8 @@ def _write(rows, months, record):
         row.imported = record
     ShopMonth.objects.bulk_update(changed, [*METRIC_FIELDS, "profile", "imported"], batch_size=2000)
     ShopMonth.objects.bulk_create(new, batch_size=2000)
+    # Any shop's results may have changed: kept signed-in pages are rendered again.
+    userpages.bump(userpages.SHARED)
     return len(new), len(changed)
 
 

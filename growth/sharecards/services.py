@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from academy import userpages
 from growth.models import Referral, ReferralCode, ReferralVisit
 
 REF_COOKIE = "academy_ref"
@@ -104,9 +105,11 @@ def attribute_signup(user, cookie_value, visitor_id="", now=None):
 
 def credit_referral(profile):
     """Credit the sharer who brought her, once: her shop ID was just verified."""
-    return Referral.objects.filter(user_id=profile.user_id, credited_at__isnull=True).update(
-        credited_at=timezone.now()
-    )
+    waiting = Referral.objects.filter(user_id=profile.user_id, credited_at__isnull=True)
+    sharers = list(waiting.values_list("sharer_id", flat=True))
+    credited = waiting.update(credited_at=timezone.now())
+    userpages.bump_users(profile.user_id, *sharers)
+    return credited
 
 
 def suggested_leader(user):

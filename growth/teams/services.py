@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy import userpages
 from academy.errors import DomainError
 from academy.models import ShopkeeperProfile
 from academy.services import notify, render_for
@@ -80,12 +81,17 @@ def save_plan(leader, *, title, welcome="", steps):
 
 def _assign_recent_recruits(plan, leader):
     today = timezone.localdate()
-    recent = leader.recruits.filter(
-        joined_on__gte=today - timedelta(days=RECENT_RECRUIT_DAYS), plan_assignment__isnull=True
-    ).values_list("pk", "joined_on")
-    PlanAssignment.objects.bulk_create(
-        PlanAssignment(plan=plan, member_id=pk, started_on=joined_on) for pk, joined_on in recent
+    recent = list(
+        leader.recruits.filter(
+            joined_on__gte=today - timedelta(days=RECENT_RECRUIT_DAYS),
+            plan_assignment__isnull=True,
+        ).values_list("pk", "joined_on", "user_id")
     )
+    PlanAssignment.objects.bulk_create(
+        PlanAssignment(plan=plan, member_id=pk, started_on=joined_on)
+        for pk, joined_on, _user in recent
+    )
+    userpages.bump_users(*(user_id for _pk, _joined, user_id in recent))
 
 
 def on_team_change(profile):

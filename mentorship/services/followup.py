@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from academy import userpages
 from academy.claims import claim
 from mentorship import access
 from mentorship.errors import FollowUpError, NotAllowed
@@ -208,7 +209,8 @@ def send_message(thread, sender, body, now=None):
 def mark_read(thread, user):
     last = thread.messages.aggregate(last=Max("id"))["last"] or 0
     field = f"{thread.side(user)}_read_upto"
-    Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": last}).update(**{field: last})
+    if Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": last}).update(**{field: last}):
+        userpages.bump_users(user.pk)
 
 
 def send_digests(now=None):

@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from academy import userpages
 from academy.models import MentorProfile, validate_time_zone
 from mentorship import selectors
 from mentorship.errors import ScheduleError
@@ -142,6 +143,7 @@ def replace_weekly_rules(profile, ranges):
             AvailabilityRule(schedule=schedule, weekday=day, start_time=start, end_time=end)
             for day, start, end in sorted(wanted - kept)
         )
+        userpages.bump(f"mentor:{profile.pk}")
     return schedule
 
 

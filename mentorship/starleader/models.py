@@ -501,8 +501,11 @@ class CohortPage(Page):
         verbose_name_plural = _("cohort pages")
 
     def get_context(self, request, *args, **kwargs):
+        from academy import userpages
         from mentorship.starleader import selectors
 
+        # Seats taken by others' applications and the timetable change the page.
+        userpages.cache_page(request, f"cohort:{self.cohort_id}")
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.cohort_page_context(self.cohort, request.user))
         return context

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy import userpages
 from academy.models import MentorProfile
 from academy.ratelimits import too_many
 from mentorship import access, choices, ics, policies, selectors, services, slots
@@ -140,10 +141,15 @@ def _slot_picker(request, profile, *, rescheduling=None):
     }
 
 
+@userpages.keepable
 @login_required
 def mentor_detail(request, pk):
     """A mentor's profile and the slot picker."""
+    # Kept until the mentor's hours, his bookings or hers change (each booking
+    # changes both people's scopes).
+    userpages.cache_page(request, f"mentor:{pk}")
     profile = get_object_or_404(MentorProfile.objects.select_related("user"), pk=pk, is_active=True)
+    userpages.cache_page(request, userpages.user(profile.user_id))
     context = _slot_picker(request, profile)
     context.update(
         profile=profile,

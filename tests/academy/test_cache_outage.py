@@ -5,6 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from academy import userpages
 from academy.cache import ResilientRedisCache
 from academy.models import User
 from tests.academy.factories import PASSWORD, shopkeeper
@@ -30,6 +31,11 @@ def test_signed_in_pages_still_work_without_the_cache(client, home_page, cache_d
     assert response.status_code == 200
     assert "我的学习" in response.content.decode()
     assert time.monotonic() - started < 3
+    # Nothing is kept: the next view is rendered again, with a real CSRF token.
+    again = client.get(reverse("dashboard"))
+    assert "X-User-Page-Cache" not in again
+    assert userpages.CSRF_PLACEHOLDER not in again.content.decode()
+    assert 'name="csrfmiddlewaretoken" value="' in again.content.decode()
 
 
 def test_signup_still_works_without_the_cache(client, home_page, cache_down):

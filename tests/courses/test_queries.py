@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 BUDGET = 15
 
 
+@pytest.fixture(autouse=True)
+def _rendered_every_time(settings):
+    """These budgets are what rendering costs; kept pages have their own (test_kept_pages)."""
+    settings.ACADEMY_USER_PAGE_CACHE_SECONDS = 0
+
+
 def build(academy, count, user=None):
     cover = files.image("封面")
     cover.get_rendition("fill-640x360")
