@@ -11,6 +11,7 @@ class CoursesConfig(AppConfig):
 
         admin_search.install()
         connect_page_signals()
+        connect_media_signals()
         register_sections()
         register_notice_kinds()
 
@@ -55,6 +56,20 @@ def connect_page_signals():
         )
     page_published.connect(
         live_schedule_changed, sender=LiveSessionPage, dispatch_uid="courses_live_schedule"
+    )
+
+
+def connect_media_signals():
+    """Every upload of video or audio (lessons, replays) is converted to HLS."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtailmedia.models import get_media_model
+
+    from courses.models import MediaStream
+    from courses.video import services
+
+    post_save.connect(services.media_saved, sender=get_media_model(), dispatch_uid="courses_hls")
+    post_delete.connect(
+        services.stream_deleted, sender=MediaStream, dispatch_uid="courses_hls_delete"
     )
 
 
