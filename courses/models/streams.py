@@ -8,13 +8,14 @@ upload is never touched; players fall back to it until the stream is ready.
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StreamStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    PROCESSING = "processing", _("Converting")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+    PENDING = "pending", pgettext_lazy("conversion", "Waiting")
+    PROCESSING = "processing", pgettext_lazy("conversion", "Converting")
+    READY = "ready", pgettext_lazy("conversion", "Ready")
+    FAILED = "failed", pgettext_lazy("conversion", "Failed")
 
 
 class StreamFailure(models.TextChoices):

@@ -131,6 +131,13 @@ SPECS = {
     ),
     "courses:certificate_verify": (lambda x: [x.certificate.code], everyone(OK), None),
     "courses_admin_progress_csv": (lambda x: [x.open_course.id], only({EDITOR, STAFF}), None),
+    # Video conversions: those who may change media follow and retry them.
+    "courses_admin_video_conversions": (lambda x: [], only({EDITOR, STAFF}), None),
+    "courses_admin_video_retry": (
+        lambda x: [x.stream.pk],
+        only({EDITOR, STAFF}, allowed_gets=NO_GET),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED],
+    ),
     "course_listing:index": (lambda x: [], only({EDITOR, STAFF}), None),
     "course_listing:index_results": (lambda x: [], only({EDITOR, STAFF}), None),
     "tier_exemptions:add": (lambda x: [], only({STAFF}), None),

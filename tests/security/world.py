@@ -153,6 +153,7 @@ def build(home_page):
         media=media,
         # A signed link to the media's stream, as the lesson's check gives its owner.
         hls_token=tokens.mint(owner, stream),
+        stream=stream,
         certificate=certificate,
         cover_signature=generate_signature(img.id, "fill-640x360"),
         booking=booking,
