@@ -27,7 +27,6 @@ from academy.access import PermissionMenuItem
 from academy.models import MentorProfile, User
 from courses import access, admin_views, selectors, services
 from courses.live import services as live_services
-from courses.video import admin as video_admin
 from courses.models import (
     Certificate,
     CoursePage,
@@ -36,6 +35,7 @@ from courses.models import (
     TierExemption,
     TierPage,
 )
+from courses.video import admin as video_admin
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):

@@ -36,10 +36,10 @@ def conversions(request):
             "status": status,
             "statuses": StreamStatus.choices,
             "busy": busy,
-            "counts": dict(
-                (value, MediaStream.objects.filter(status=value).count())
+            "counts": {
+                value: MediaStream.objects.filter(status=value).count()
                 for value in (StreamStatus.FAILED, StreamStatus.PROCESSING)
-            ),
+            },
         },
     )
 
