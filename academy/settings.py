@@ -719,6 +719,8 @@ ACADEMY_VIDEO_TIMEOUT_MINUTES = env_int("ACADEMY_VIDEO_TIMEOUT_MINUTES", 180)
 # up to this many attempts.
 ACADEMY_VIDEO_STALE_MINUTES = env_int("ACADEMY_VIDEO_STALE_MINUTES", 10)
 ACADEMY_VIDEO_MAX_ATTEMPTS = env_int("ACADEMY_VIDEO_MAX_ATTEMPTS", 3)
+# Length of the demo video the seed makes from ffmpeg's test sources.
+ACADEMY_DEMO_VIDEO_SECONDS = env_int("ACADEMY_DEMO_VIDEO_SECONDS", 24)
 # A viewer's signed playlist links last the video's duration plus this many minutes.
 ACADEMY_HLS_LINK_MINUTES = env_int("ACADEMY_HLS_LINK_MINUTES", 120)
 CELERY_TASK_ROUTES = {"courses.tasks.transcode_media": {"queue": "video"}}

@@ -378,3 +378,25 @@ def write_master(out_dir, produced, has_audio):
         attributes.append(f'CODECS="{codecs}"')
         lines += [f"#EXT-X-STREAM-INF:{','.join(attributes)}", f"{entry['name']}/{PLAYLIST}"]
     (Path(out_dir) / MASTER).write_text("\n".join(lines) + "\n")
+
+
+def test_pattern(target, seconds, size="1280x720", rate=25):
+    """A clip of ffmpeg's test picture and a 440 Hz tone (the demo academy's video)."""
+    result = subprocess.run(  # noqa: S603 - fixed argument list
+        [
+            binary("ffmpeg"),
+            *("-hide_banner", "-nostdin", "-y", "-loglevel", "error"),
+            *("-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}"),
+            *("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"),
+            *("-t", str(seconds), "-c:v", "libx264", "-preset", "veryfast"),
+            *("-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k"),
+            *("-movflags", "+faststart", str(target)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise ToolError(StreamFailure.CONVERSION, _tail(result.stderr))
+    return target
