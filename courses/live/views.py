@@ -167,7 +167,9 @@ def replay(request, session_id):
     if refusal is not None:
         return refusal
     view = services.record_replay_open(request.user, session)
-    stream = MediaStream.objects.filter(media_id=session.replay_video_id).first()
+    stream = session.replay_video_id and (
+        MediaStream.objects.filter(media_id=session.replay_video_id).first()
+    )
     return render(
         request,
         "courses/live/replay.html",

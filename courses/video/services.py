@@ -225,7 +225,9 @@ def _claim(media_id):
                 media=media, defaults={"source_name": media.file.name}
             )
             stream = MediaStream.objects.select_for_update().get(media_id=media_id)
-        media = Media.objects.get(pk=media_id)
+        media = Media.objects.filter(pk=media_id).first()
+        if media is None or not media.file:
+            return None
         try:
             print_ = fingerprint(media)
         except OSError as error:
