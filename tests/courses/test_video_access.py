@@ -209,3 +209,12 @@ def test_a_replay_stream_follows_the_replay_rules(client, live_index, time_machi
     assert client.get(reverse("courses:live_replay_poster", args=[session.pk])).status_code == 200
     client.logout()
     assert client.get(stream_url).status_code == 403
+
+
+def test_a_valid_link_to_a_file_that_is_gone_is_a_404(client, world):
+    from django.core.files.storage import default_storage
+
+    client.force_login(world["learner"])
+    master = master_url(client, world["lesson"], world["media"])
+    default_storage.delete(f"{world['stream'].folder}/360p/seg_00001.ts")
+    assert fetch(master.replace("master.m3u8", "360p/seg_00001.ts")).status_code == 404
