@@ -5,8 +5,10 @@ Bytes go out through ``academy.delivery.serve_file`` (the front server or the
 object storage sends them in production).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseForbidden
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -17,6 +19,8 @@ from courses.models import MediaStream, StreamStatus
 from courses.video import ffmpeg, tokens
 from courses.views import _lesson_for_file
 
+# A VOD playlist lists one line pair per segment of four seconds: 256 KiB is many hours.
+MAX_PLAYLIST_BYTES = 256 * 1024
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
     ".ts": "video/mp2t",
@@ -92,7 +96,19 @@ def hls_file(request, media_id, token, path):
     if folder is None or not ffmpeg.FOLDER_PATH.match(path):
         return HttpResponseForbidden()
     content_type = CONTENT_TYPES["." + path.rsplit(".", 1)[-1]]
+    name = f"{folder}/{path}"
     try:
-        return delivery.serve_file(request, f"{folder}/{path}", content_type=content_type)
+        if path.endswith(".m3u8") and settings.ACADEMY_FILE_DELIVERY == delivery.S3:
+            return _playlist(name, content_type)
+        return delivery.serve_file(request, name, content_type=content_type)
     except FileNotFoundError:
         raise Http404 from None
+
+
+def _playlist(name, content_type):
+    """A playlist answered here, not by a redirect to the object storage: its relative
+    URIs must resolve under this signed path, so that every segment is checked too (the
+    segments themselves leave by signed redirects). A playlist is a few hundred bytes."""
+    with default_storage.open(name, "rb") as handle:
+        body = handle.read(MAX_PLAYLIST_BYTES)
+    return delivery.private(HttpResponse(body, content_type=content_type))

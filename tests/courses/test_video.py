@@ -1,6 +1,7 @@
 """Uploads become HLS through the real task and ffmpeg: renditions, poster, duration,
 failures that keep the original, and conversions that run once and survive a dead worker."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -207,3 +208,18 @@ def test_progress_is_written_while_ffmpeg_converts(monkeypatch):
     monkeypatch.setattr(services._Progress, "update", spy)
     assert services.convert(media.pk) == StreamStatus.READY
     assert seen == sorted(seen) and 0 < seen[0] < 100 and max(seen) >= 95
+
+
+def test_convert_media_converts_what_waits_and_with_failed_what_failed():
+    from django.core.management import call_command
+
+    waiting = files.clip(size=None, seconds=2, kind="audio", title="等待转码")
+    broken = files.clip(size=None, seconds=2, kind="audio", title="曾经失败")
+    MediaStream.objects.filter(media=broken).update(
+        status=StreamStatus.FAILED, failure=StreamFailure.TIMEOUT
+    )
+    call_command("convert_media", stdout=io.StringIO())
+    assert MediaStream.objects.get(media=waiting).status == StreamStatus.READY
+    assert MediaStream.objects.get(media=broken).status == StreamStatus.FAILED
+    call_command("convert_media", "--failed", stdout=io.StringIO())
+    assert MediaStream.objects.get(media=broken).status == StreamStatus.READY
