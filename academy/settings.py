@@ -715,6 +715,28 @@ WAGTAILMEDIA = {
     "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm", "mov"],
 }
 ACADEMY_MEDIA_MAX_UPLOAD_SIZE = env_int("ACADEMY_MEDIA_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)
+# Each upload is converted to HLS (360p and up to 720p, or AAC for audio) by a task on
+# the "video" queue, so long conversions never delay reminders (courses/video/).
+ACADEMY_FFMPEG = os.environ.get("ACADEMY_FFMPEG", "ffmpeg")
+ACADEMY_FFPROBE = os.environ.get("ACADEMY_FFPROBE", "ffprobe")
+# One conversion is stopped after this long.
+ACADEMY_VIDEO_TIMEOUT_MINUTES = env_int("ACADEMY_VIDEO_TIMEOUT_MINUTES", 180)
+# A conversion that shows no progress for this long lost its worker and is sent again,
+# up to this many attempts.
+ACADEMY_VIDEO_STALE_MINUTES = env_int("ACADEMY_VIDEO_STALE_MINUTES", 10)
+ACADEMY_VIDEO_MAX_ATTEMPTS = env_int("ACADEMY_VIDEO_MAX_ATTEMPTS", 3)
+# Length of the demo video the seed makes from ffmpeg's test sources.
+ACADEMY_DEMO_VIDEO_SECONDS = env_int("ACADEMY_DEMO_VIDEO_SECONDS", 24)
+# A viewer's signed playlist links last the video's duration plus this many minutes.
+ACADEMY_HLS_LINK_MINUTES = env_int("ACADEMY_HLS_LINK_MINUTES", 120)
+CELERY_TASK_ROUTES = {"courses.tasks.transcode_media": {"queue": "video"}}
+CELERY_BEAT_SCHEDULE |= {
+    # Conversions whose message was lost (broker down, worker killed) are sent again.
+    "courses-sweep-media-streams": {
+        "task": "courses.tasks.sweep_media_streams",
+        "schedule": crontab(minute="*/5"),
+    },
+}
 
 # A CDN or caching proxy in front of anonymous pages: Wagtail purges a page's
 # URLs from it when the page is published.

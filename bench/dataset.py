@@ -107,16 +107,14 @@ def ensure(name, shopkeepers):
 
 
 def attach_demo_video(env):
-    """Hook: the demo academy's video lesson, transcoded to HLS, for bench/hls_viewers.py.
+    """The demo academy's video lesson, converted to HLS, for bench/hls_viewers.py.
 
-    The seed makes the demo video; transcoding it is a Celery task, and no worker runs
-    while a dataset is built. Once the video pipeline is in the code base, run it here
-    to the end (``harness.manage(env, <the command that transcodes pending videos>)``)
-    so that a lesson page carries ``data-hls-src``; its files land in
-    ``harness.media_dir(name)`` and stay with the dataset. Until then there is nothing
-    to attach, and the HLS benchmark says it found no video lesson.
+    The seed makes the demo video and converts it; no worker runs while a dataset is
+    built, so whatever upload still waits is converted here, in this process. Its files
+    land in the dataset's media folder and stay with the dataset.
     """
-    return False
+    harness.manage(env, "convert_media")
+    return True
 
 
 # --- loading (runs inside Django, in a subprocess with the dataset's settings) ----------------

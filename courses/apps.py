@@ -12,6 +12,7 @@ class CoursesConfig(AppConfig):
         admin_search.install()
         connect_page_signals()
         register_page_scopes()
+        connect_media_signals()
         register_sections()
         register_notice_kinds()
 
@@ -50,6 +51,7 @@ def register_page_scopes():
         LiveReplayView,
         LiveSessionState,
         LiveSignup,
+        MediaStream,
         QuizAttempt,
         TierExemption,
     )
@@ -63,6 +65,8 @@ def register_page_scopes():
     userpages.register(LiveQuestion, userpages.users_of("author"))
     userpages.register(LiveQuestionVote, userpages.users_of("user"))
     userpages.register(CourseTag, lambda t: [userpages.CONTENT])
+    # A finished conversion turns a lesson's file player into the HLS one.
+    userpages.register(MediaStream, lambda s: [userpages.CONTENT])
     userpages.ignore(LiveNoticeRun)
 
 
@@ -86,6 +90,20 @@ def connect_page_signals():
         )
     page_published.connect(
         live_schedule_changed, sender=LiveSessionPage, dispatch_uid="courses_live_schedule"
+    )
+
+
+def connect_media_signals():
+    """Every upload of video or audio (lessons, replays) is converted to HLS."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtailmedia.models import get_media_model
+
+    from courses.models import MediaStream
+    from courses.video import services
+
+    post_save.connect(services.media_saved, sender=get_media_model(), dispatch_uid="courses_hls")
+    post_delete.connect(
+        services.stream_deleted, sender=MediaStream, dispatch_uid="courses_hls_delete"
     )
 
 

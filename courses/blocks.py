@@ -6,6 +6,8 @@ linked by their public storage URL: the block templates point at the
 permission-checked views of ``courses.views``, keyed by the lesson.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -13,9 +15,32 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
-from wagtailmedia.blocks import AudioChooserBlock, VideoChooserBlock
+from wagtailmedia import blocks as media_blocks
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
+
+
+class _WithStream:
+    """Loads each media file with its HLS stream in the one query the block makes."""
+
+    def bulk_to_python(self, values):
+        objects = self.model_class.objects.select_related("stream").in_bulk(values)
+        result, seen = [], set()
+        for value in values:
+            media = objects.get(value)
+            if media is not None and value in seen:
+                media = copy.copy(media)  # as Wagtail does: one instance per occurrence
+            result.append(media)
+            seen.add(value)
+        return result
+
+
+class VideoChooserBlock(_WithStream, media_blocks.VideoChooserBlock):
+    pass
+
+
+class AudioChooserBlock(_WithStream, media_blocks.AudioChooserBlock):
+    pass
 
 
 class LessonImageBlock(blocks.StructBlock):

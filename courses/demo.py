@@ -2,17 +2,21 @@
 
 Everything is looked up by slug, title or e-mail before it is created, so
 seeding twice changes nothing. Pictures and the audio clip are generated
-locally (Pillow, the wave module); nothing is downloaded.
+locally (Pillow, the wave module), the demo video with ffmpeg's test sources
+(skipped, with a word, when ffmpeg is missing); nothing is downloaded.
 """
 
 import io
 import math
 import random
 import struct
+import tempfile
 import uuid
 import wave
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import timezone
@@ -30,9 +34,12 @@ from courses.models import (
     LessonPage,
     LessonProgress,
     QuizPage,
+    StreamStatus,
     TierLevel,
     TierPage,
 )
+from courses.video import ffmpeg
+from courses.video import services as video_services
 
 TIERS = [
     (TierLevel.BEGINNER, "beginner", "新手入门", "了解平台、完成第一单、学会在朋友圈分享"),
@@ -69,6 +76,7 @@ def seed(stdout, options):
         for spec in courses:
             created += seed_course(tiers[tier_slug], spec, mentors, audio)
     apply_course_rules()
+    add_demo_video(stdout)
     stdout.write(
         f"  academy index, three tiers, {CoursePage.objects.count()} courses "
         f"({created} new), {LessonPage.objects.count()} lessons"
@@ -190,6 +198,56 @@ def demo_audio():
         media.file.save("demo-voice-note.wav", ContentFile(buffer.getvalue()), save=False)
         media.save()
     return media
+
+
+DEMO_VIDEO_TITLE = "演示视频：网速慢先播 360p（测试画面）"
+# The lesson the demo shopkeeper continues at shows the video (course slug, lesson slug).
+DEMO_VIDEO_LESSON = ("first-sale", "follow-up")
+
+
+def demo_video(stdout):
+    """A short test-pattern video, converted to HLS at once so the lesson streams it.
+
+    None (with a word) when ffmpeg is not installed: the seed goes on without it.
+    """
+    Media = get_media_model()
+    media = Media.objects.filter(title=DEMO_VIDEO_TITLE).first()
+    if media is None:
+        if not ffmpeg.available():
+            stdout.write("  ffmpeg is not installed: no demo video (apt-get install ffmpeg)")
+            return None
+        seconds = settings.ACADEMY_DEMO_VIDEO_SECONDS
+        with tempfile.TemporaryDirectory() as folder:
+            clip = ffmpeg.test_pattern(Path(folder) / "demo.mp4", seconds)
+            media = Media(title=DEMO_VIDEO_TITLE, type="video", duration=seconds)
+            media.file.save("demo-video.mp4", ContentFile(clip.read_bytes()), save=False)
+            media.save()
+    # Converted here rather than by the worker, so the first page already streams it.
+    status = video_services.convert(media.pk)
+    if status not in (StreamStatus.READY, None):
+        stream = media.stream
+        stdout.write(f"  demo video not converted: {stream.failure_message or stream.status}")
+    return media
+
+
+def add_demo_video(stdout):
+    video = demo_video(stdout)
+    course_slug, lesson_slug = DEMO_VIDEO_LESSON
+    course = CoursePage.objects.filter(slug=course_slug).first()
+    lesson = course and LessonPage.objects.child_of(course).filter(slug=lesson_slug).first()
+    block_id = stable_id(course_slug, lesson_slug, "video")
+    if video is None or lesson is None or any(b.id == block_id for b in lesson.body):
+        return
+    lesson.body.insert(
+        1,
+        (
+            "video",
+            {"video": video, "caption": "网速慢时先播 360p，网络好了自动切到 720p。"},
+        ),
+    )
+    lesson.body[1].id = block_id
+    lesson.save_revision().publish()
+    stdout.write(f"  demo video in “{lesson.title}”")
 
 
 # --- courses ------------------------------------------------------------------------------

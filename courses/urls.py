@@ -2,6 +2,7 @@ from django.urls import path
 
 from courses import views
 from courses.live import views as live
+from courses.video import views as video
 
 app_name = "courses"
 urlpatterns = [
@@ -15,6 +16,18 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/complete/", views.complete_lesson, name="complete_lesson"),
     path("lessons/<int:lesson_id>/position/", views.lesson_position, name="lesson_position"),
     path("lessons/<int:lesson_id>/media/<int:media_id>/", views.lesson_media, name="lesson_media"),
+    path(
+        "lessons/<int:lesson_id>/media/<int:media_id>/stream/",
+        video.lesson_stream,
+        name="lesson_media_stream",
+    ),
+    path(
+        "lessons/<int:lesson_id>/media/<int:media_id>/poster/",
+        video.lesson_poster,
+        name="lesson_media_poster",
+    ),
+    # A viewer's signed playlists and segments (courses/video/tokens.py).
+    path("hls/<int:media_id>/<str:token>/<path:path>", video.hls_file, name="hls_file"),
     path(
         "lessons/<int:lesson_id>/documents/<int:document_id>/",
         views.lesson_document,
@@ -41,6 +54,8 @@ urlpatterns = [
     path("live/questions/<int:question_id>/hide/", live.hide, name="live_hide"),
     path("live/<int:session_id>/replay/", live.replay, name="live_replay"),
     path("live/<int:session_id>/replay/video/", live.replay_media, name="live_replay_media"),
+    path("live/<int:session_id>/replay/stream/", video.replay_stream, name="live_replay_stream"),
+    path("live/<int:session_id>/replay/poster/", video.replay_poster, name="live_replay_poster"),
     path(
         "live/<int:session_id>/replay/position/", live.replay_position, name="live_replay_position"
     ),

@@ -1,5 +1,6 @@
 """Admin of the online academy: the course listing with counts and a progress export,
-tier exemptions, and the protection of lesson files on Wagtail's own document URL."""
+tier exemptions, video conversions, and the protection of lesson files on Wagtail's own
+document URL."""
 
 import django_filters
 from django import forms
@@ -34,6 +35,7 @@ from courses.models import (
     TierExemption,
     TierPage,
 )
+from courses.video import admin as video_admin
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -156,7 +158,28 @@ def register_course_admin_urls():
             admin_views.progress_csv,
             name="courses_admin_progress_csv",
         ),
+        path(
+            "courses/video-conversions/",
+            video_admin.conversions,
+            name="courses_admin_video_conversions",
+        ),
+        path(
+            "courses/video-conversions/<int:stream_id>/retry/",
+            video_admin.retry,
+            name="courses_admin_video_retry",
+        ),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_video_conversions_menu_item():
+    return PermissionMenuItem(
+        _("Video conversions"),
+        reverse("courses_admin_video_conversions"),
+        check=video_admin.can_follow,
+        icon_name="media",
+        order=305,
+    )
 
 
 # --- tier exemptions ---------------------------------------------------------------------

@@ -59,6 +59,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ACADEMY_DEV_OUTBOX = tmp_path / "dev-outbox.jsonl"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The seed's demo video is converted with ffmpeg: a short one keeps seeding quick.
+    settings.ACADEMY_DEMO_VIDEO_SECONDS = 2
     from django.core.cache import cache
 
     from academy import services

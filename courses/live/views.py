@@ -27,7 +27,7 @@ from academy.exports import csv_response
 from academy.ratelimits import too_many
 from courses import access
 from courses.live import ics, selectors, services
-from courses.models import LiveQuestion, LiveSessionPage
+from courses.models import LiveQuestion, LiveSessionPage, MediaStream
 from courses.views import document_download, player_report, ranged_file_response
 
 
@@ -167,10 +167,18 @@ def replay(request, session_id):
     if refusal is not None:
         return refusal
     view = services.record_replay_open(request.user, session)
+    stream = session.replay_video_id and (
+        MediaStream.objects.filter(media_id=session.replay_video_id).first()
+    )
     return render(
         request,
         "courses/live/replay.html",
-        {"session": session, "view": view, "zone": timezone.get_current_timezone_name()},
+        {
+            "session": session,
+            "view": view,
+            "stream": stream,
+            "zone": timezone.get_current_timezone_name(),
+        },
     )
 
 

@@ -3,6 +3,7 @@
 ``pages``: the Wagtail tree Academy → Tier → Course → Lesson / Quiz.
 ``learning``: enrolments, lesson progress, quiz attempts and tier exemptions.
 ``certificates``: certificates of courses, tiers and programs.
+``streams``: the HLS version of each uploaded video and audio (wagtailmedia ``Media``).
 ``courses.live.models``: star mentors' live sessions, their sign-ups, questions, replays
 and notices (the live-session package owns its models, like ``mentorship.starleader``).
 """
@@ -30,6 +31,7 @@ from courses.models.pages import (
     TierLevel,
     TierPage,
 )
+from courses.models.streams import MediaStream, StreamFailure, StreamStatus
 
 __all__ = [
     "AcademyIndexPage",
@@ -50,8 +52,11 @@ __all__ = [
     "LiveSessionState",
     "LiveSignup",
     "LiveTopic",
+    "MediaStream",
     "QuizAttempt",
     "QuizPage",
+    "StreamFailure",
+    "StreamStatus",
     "TierExemption",
     "TierLevel",
     "TierPage",

@@ -1,5 +1,7 @@
 """The demo academy: a real Chinese curriculum, pictures made locally, a learner with progress."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from wagtail.images import get_image_model
@@ -26,6 +28,7 @@ def test_the_demo_academy_is_a_living_curriculum(seeded, client):
     check_lesson_blocks()
     check_demo_shopkeeper(client)
     check_pages_render(client)
+    check_demo_video(client)
 
 
 def check_curriculum():
@@ -98,3 +101,26 @@ def check_pages_render(client):
         "/me/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def check_demo_video(client):
+    """The lesson the demo shopkeeper continues at streams the demo video as HLS."""
+    from courses.demo import DEMO_VIDEO_TITLE
+    from courses.models import MediaStream
+
+    stream = MediaStream.objects.get(media__title=DEMO_VIDEO_TITLE)
+    assert stream.status == "ready"
+    assert [r["name"] for r in stream.renditions] == ["360p", "720p"]
+    client.force_login(User.objects.get(email="shopkeeper@example.com"))
+    html = client.get("/academy/beginner/first-sale/follow-up/").content.decode()
+    assert "data-hls-src=" in html and "x5-playsinline" in html
+
+
+def test_without_ffmpeg_the_seed_says_so_and_goes_on_without_the_video(settings):
+    settings.DEBUG = True
+    settings.ACADEMY_FFMPEG = "no-such-ffmpeg"
+    out = io.StringIO()
+    call_command("seed_academy", shopkeepers="0", stdout=out)
+    assert "ffmpeg is not installed: no demo video" in out.getvalue()
+    lesson = LessonPage.objects.get(slug="follow-up")
+    assert "video" not in {block.block_type for block in lesson.body}

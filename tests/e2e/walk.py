@@ -420,6 +420,13 @@ def english_words(soup):
 # --- the Nu HTML Checker ---------------------------------------------------------------
 
 
+# WeChat's browser plays video inline only with its own attributes on <video>
+# (x5-playsinline, x5-video-player-type, webkit-playsinline), which HTML does not know.
+WECHAT_VIDEO_ATTRIBUTES = re.compile(
+    r"^Attribute “(x5-[a-z-]+|webkit-playsinline)” not allowed on element “video”"
+)
+
+
 class NuChecker:
     """One Nu HTML Checker (vnu.jar, from a PyPI wheel) over many pages, in the background."""
 
@@ -451,6 +458,8 @@ class NuChecker:
         for message in json.loads(out)["messages"]:
             index = self.files.get(message.get("url", "").rsplit("/", 1)[-1])
             if message.get("type") != "error" or index is None:
+                continue
+            if WECHAT_VIDEO_ATTRIBUTES.match(message.get("message", "")):
                 continue
             extract = " ".join((message.get("extract") or "").split())[:80]
             line = message.get("lastLine", "?")

@@ -32,9 +32,9 @@ def signed_in(outcome, anonymous=LOGIN):
     return {**everyone(outcome), ANON: anonymous}
 
 
-def only(allowed, *, anonymous=LOGIN, others=DENIED):
-    """``allowed``: the roles that get OK; everyone else gets ``others``."""
-    return {role: OK if role in allowed else others for role in ROLES} | {ANON: anonymous}
+def only(allowed, *, anonymous=LOGIN, others=DENIED, allowed_gets=OK):
+    """``allowed``: the roles that get ``allowed_gets`` (OK); everyone else gets ``others``."""
+    return {role: allowed_gets if role in allowed else others for role in ROLES} | {ANON: anonymous}
 
 
 STAR_LEADER_ANSWERS = {
@@ -99,6 +99,20 @@ SPECS = {
         only({OWNER, EDITOR, STAFF}, anonymous=DENIED),
         None,
     ),
+    # The stream: the lesson's check, then a redirect to a playlist signed for this viewer.
+    "courses:lesson_media_stream": (
+        lambda x: [x.open_lesson.id, x.media.id],
+        only({OWNER, EDITOR, STAFF}, anonymous=DENIED, allowed_gets=REDIRECT),
+        None,
+    ),
+    "courses:lesson_media_poster": (
+        lambda x: [x.open_lesson.id, x.media.id],
+        only({OWNER, EDITOR, STAFF}, anonymous=DENIED),
+        None,
+    ),
+    # The signed link is the permission, whoever holds it until it expires (refusals:
+    # tests/courses/test_video_access.py).
+    "courses:hls_file": (lambda x: [x.media.id, x.hls_token, "master.m3u8"], everyone(OK), None),
     "courses:lesson_document": (
         lambda x: [x.open_lesson.id, x.doc.id],
         only({OWNER, EDITOR, STAFF}, anonymous=DENIED),
@@ -117,6 +131,13 @@ SPECS = {
     ),
     "courses:certificate_verify": (lambda x: [x.certificate.code], everyone(OK), None),
     "courses_admin_progress_csv": (lambda x: [x.open_course.id], only({EDITOR, STAFF}), None),
+    # Video conversions: those who may change media follow and retry them.
+    "courses_admin_video_conversions": (lambda x: [], only({EDITOR, STAFF}), None),
+    "courses_admin_video_retry": (
+        lambda x: [x.stream.pk],
+        only({EDITOR, STAFF}, allowed_gets=NO_GET),
+        [ANON, OWNER, OTHER, MENTOR, ASSIGNED],
+    ),
     "course_listing:index": (lambda x: [], only({EDITOR, STAFF}), None),
     "course_listing:index_results": (lambda x: [], only({EDITOR, STAFF}), None),
     "tier_exemptions:add": (lambda x: [], only({STAFF}), None),
@@ -147,6 +168,16 @@ SPECS = {
     ),
     "courses:live_replay": (lambda x: [x.locked_replay.pk], only({EDITOR, STAFF}), None),
     "courses:live_replay_media": (
+        lambda x: [x.locked_replay.pk],
+        only({EDITOR, STAFF}, anonymous=DENIED),
+        None,
+    ),
+    "courses:live_replay_stream": (
+        lambda x: [x.locked_replay.pk],
+        only({EDITOR, STAFF}, anonymous=DENIED, allowed_gets=REDIRECT),
+        None,
+    ),
+    "courses:live_replay_poster": (
         lambda x: [x.locked_replay.pk],
         only({EDITOR, STAFF}, anonymous=DENIED),
         None,

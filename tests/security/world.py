@@ -21,6 +21,7 @@ from academy import roles
 from academy.models import MentorKind
 from courses.live import services as live_services
 from courses.models import Certificate
+from courses.video import tokens
 from growth.models import ReferralCode, ShopMonth
 from mentorship.models import (
     AvailabilityOverride,
@@ -56,6 +57,7 @@ ROLES = [ANON, OWNER, OTHER, MENTOR, ASSIGNED, EDITOR, STAFF]
 def build(home_page):
     tree = courses.academy(home_page)
     doc, img, media = files.document(), files.image(), files.audio()
+    stream = files.ready_stream(media)
     open_course = courses.course(
         tree.beginner, "open", lessons=1, bodies={1: files.body_with_files(doc, img, media)}
     )
@@ -149,6 +151,9 @@ def build(home_page):
         doc=doc,
         img=img,
         media=media,
+        # A signed link to the media's stream, as the lesson's check gives its owner.
+        hls_token=tokens.mint(owner, stream),
+        stream=stream,
         certificate=certificate,
         cover_signature=generate_signature(img.id, "fill-640x360"),
         booking=booking,

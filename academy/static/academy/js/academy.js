@@ -29,8 +29,8 @@ document.addEventListener("click", (event) => {
   });
 });
 
-// Lesson players: resume at the saved position, report it every 10 s; the server
-// marks the lesson complete once 90% has been watched.
+// Lesson and replay players: play the stream, resume at the saved position, report it
+// every 10 s; the server marks the lesson complete once 90% has been watched.
 (() => {
   const csrf = () => {
     const field = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -49,12 +49,75 @@ document.addEventListener("click", (event) => {
       }
     }).catch(() => {});
   };
+  // Streams (data-hls-src): native HLS where the browser has it and no Media Source
+  // Extensions (iOS, WeChat on iOS); elsewhere hls.js, loaded on demand, starting at the
+  // lowest rendition and adapting. Chromium also answers "maybe" for native HLS, but
+  // hls.js there gives the adaptive start a weak network needs.
+  let hlsScript = null;
+  const loadHls = (src) => {
+    if (window.Hls) return Promise.resolve(window.Hls);
+    hlsScript = hlsScript || new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = () => (window.Hls ? resolve(window.Hls) : reject(new Error("no Hls")));
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+    return hlsScript;
+  };
+  const fallback = (player) => {
+    // The original file, as before streams existed.
+    const source = player.querySelector("source:not([type])");
+    if (source) { player.src = source.src; player.preload = "metadata"; player.load(); }
+  };
+  const stream = (player, at) => {
+    const master = player.dataset.hlsSrc;
+    const native = player.canPlayType("application/vnd.apple.mpegurl");
+    if (native && !window.MediaSource) {
+      player.src = master;
+      player.preload = "metadata";
+      return;
+    }
+    loadHls(player.dataset.hlsScript).then((Hls) => {
+      if (!Hls.isSupported()) {
+        if (native) { player.src = master; player.preload = "metadata"; } else fallback(player);
+        return;
+      }
+      const hls = new Hls({
+        startLevel: 0,
+        startPosition: at > 0 ? at : -1,
+        capLevelToPlayerSize: true,
+        // One segment before she presses play (like preload="metadata"), then the usual buffer.
+        maxBufferLength: 4,
+        workerPath: player.dataset.hlsWorker,
+      });
+      player.addEventListener("play", () => { hls.config.maxBufferLength = 30; }, { once: true });
+      let recovered = false;
+      hls.on(Hls.Events.ERROR, (_event, data) => {
+        if (!data.fatal) return;
+        if (data.type === Hls.ErrorTypes.MEDIA_ERROR && !recovered) {
+          recovered = true;
+          hls.recoverMediaError();
+          return;
+        }
+        if (player.currentTime > 0) player.dataset.resumeAt = String(player.currentTime);
+        hls.destroy();
+        fallback(player);
+      });
+      hls.loadSource(master);
+      hls.attachMedia(player);
+      player.hls = hls;
+    }).catch(() => fallback(player));
+  };
   document.querySelectorAll("[data-lesson-player]").forEach((player) => {
     let last = 0;
     player.addEventListener("loadedmetadata", () => {
       const at = parseFloat(player.dataset.resumeAt || "0");
-      if (at > 0 && at < player.duration - 2) player.currentTime = at;
+      if (at > 0 && at < player.duration - 2 && Math.abs(player.currentTime - at) > 1) {
+        player.currentTime = at;
+      }
     });
+    if (player.dataset.hlsSrc) stream(player, parseFloat(player.dataset.resumeAt || "0"));
     player.addEventListener("timeupdate", () => {
       if (Date.now() - last > 10000) { last = Date.now(); report(player); }
     });
