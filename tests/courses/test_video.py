@@ -120,10 +120,10 @@ def test_converting_the_same_source_again_does_nothing_and_a_new_upload_converts
     # The task delivered twice, the sweep, and an edit of the title: nothing new.
     assert tasks.transcode_media(media.pk) == StreamStatus.READY
     assert services.sweep(timezone.now() + timedelta(days=1)) == (0, 0)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    # (Tasks run at once in tests: a conversion sent after this commit would count.)
+    with django_capture_on_commit_callbacks(execute=True):
         media.title = "导师语音（新标题）"
         media.save()
-    assert callbacks == []
     again = MediaStream.objects.get(media=media)
     assert (again.attempts, again.folder, again.fingerprint) == (
         1,
