@@ -1,35 +1,29 @@
-"""Reading HLS playlists in tests, by hand (RFC 8216's few lines the academy writes)."""
+"""Reading HLS playlists in tests with the ``m3u8`` library, as a player would."""
 
-import re
-
-_ATTRIBUTE = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
-
-
-def attributes(text):
-    return {key: value.strip('"') for key, value in _ATTRIBUTE.findall(text)}
+import m3u8
 
 
 def master(text):
     """[(attributes of #EXT-X-STREAM-INF, URI)] of a master playlist."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    assert lines[0] == "#EXTM3U"
+    playlist = m3u8.loads(text)
+    assert playlist.is_variant, "not a master playlist"
     variants = []
-    for number, line in enumerate(lines):
-        if line.startswith("#EXT-X-STREAM-INF:"):
-            variants.append((attributes(line.split(":", 1)[1]), lines[number + 1]))
+    for variant in playlist.playlists:
+        info = variant.stream_info
+        attributes = {"BANDWIDTH": str(info.bandwidth), "CODECS": info.codecs}
+        if info.resolution:
+            attributes["RESOLUTION"] = "{}x{}".format(*info.resolution)
+        variants.append((attributes, variant.uri))
     return variants
 
 
 def media(text):
     """(tags, [(seconds, URI)]) of a media playlist."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    assert lines[0] == "#EXTM3U"
-    tags, segments, seconds = set(), [], None
-    for line in lines[1:]:
-        if line.startswith("#EXTINF:"):
-            seconds = float(line[len("#EXTINF:") :].split(",")[0])
-        elif line.startswith("#"):
-            tags.add(line)
-        else:
-            segments.append((seconds, line))
-    return tags, segments
+    playlist = m3u8.loads(text)
+    assert not playlist.is_variant and playlist.segments, "not a media playlist"
+    tags = set()
+    if playlist.playlist_type:
+        tags.add(f"#EXT-X-PLAYLIST-TYPE:{playlist.playlist_type.upper()}")
+    if playlist.is_endlist:
+        tags.add("#EXT-X-ENDLIST")
+    return tags, [(segment.duration, segment.uri) for segment in playlist.segments]
