@@ -779,8 +779,11 @@ ACADEMY_SEEDERS = [
     "growth.sharecards.demo",
     "growth.metrics.demo",
 ]
-# Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
+# Benchmarks only: a minimal view (/bench/ping/) to compare every page with, and
+# Server-Timing headers with what load tests measure inside the server (academy.timings).
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)
+if ACADEMY_BENCH_URLS:
+    MIDDLEWARE.insert(0, "academy.timings.ServerTimingMiddleware")
 ACADEMY_DEMO_PASSWORD = "academy-demo-2026"  # noqa: S105 - demo accounts only (DEBUG)
 
 # --- mentorship -----------------------------------------------------------------------
