@@ -148,6 +148,19 @@ def load_calendar(schedule, profile, mentee, *, assignment=None, start, end, exc
     )
 
 
+def mentor_busy(profile, blocked_start, blocked_end):
+    """Whether an active booking of the mentor overlaps [blocked_start, blocked_end). One query.
+
+    The calendar's own test (``slots``) for a time taken, without loading the calendar.
+    """
+    return Booking.objects.filter(
+        mentor_id=profile.user_id,
+        status__in=ACTIVE_STATUSES,
+        blocked_start__lt=blocked_end,
+        blocked_end__gt=blocked_start,
+    ).exists()
+
+
 def load_period_calendar(schedule, profile, mentee, *, assignment=None, now=None, exclude=None):
     """The calendar from now to the end of the booking horizon."""
     now = now or timezone.now()
