@@ -364,6 +364,10 @@ def notify_many(notices, *, email=True, kind=None, context=None, event_start=Non
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    from academy import usercache
+
+    # A bulk insert sends no signals: drop the unread counts it changed here.
+    usercache.forget("unread", *{row.user_id for row in rows})
     delivery.write(deliveries)
     if emails or deliveries:
         _queue_email_relay()
