@@ -212,7 +212,9 @@ def _book_posted(request, profile):
     else:
         error, status = first_error(form), 400
     data = form.cleaned_data
-    return _slot_page(form, data.get("start"), data.get("minutes"), error), status
+    # A time just taken cannot be confirmed again: the page leads back to the free times.
+    page = _slot_page(form, data.get("start"), data.get("minutes"), error, slot_gone=status == 409)
+    return page, status
 
 
 def _book_linked(request, schedule):
