@@ -812,6 +812,11 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "mentorship.tasks.send_due_reminders",
         "schedule": crontab(minute="*"),
     },
+    # A booking's follow-ups (notices, reminders) that its request did not write.
+    "mentorship-announce-bookings": {
+        "task": "mentorship.tasks.announce_bookings",
+        "schedule": crontab(minute="*"),
+    },
     "mentorship-send-message-digests": {
         "task": "mentorship.tasks.send_message_digests",
         "schedule": crontab(minute="*/10"),
