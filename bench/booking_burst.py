@@ -321,6 +321,10 @@ def spread(args, base, path, profile, schedule, cookies):
     }
     ok = stored == len(starts) == counts["success"] and counts["error"] == counts["other"] == 0
     figures["ok"] = ok
+    unexpected = sorted({str(status) for status, *_rest in results if status not in (302, 409)})
+    if unexpected:
+        # 429 here means these shopkeepers booked more than the hourly limit allows.
+        figures["unexpected_answers"] = unexpected
     if args.json:
         print(json.dumps(figures))
     else:
@@ -331,6 +335,8 @@ def spread(args, base, path, profile, schedule, cookies):
             f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms"
         )
         print(lock_line(figures))
+        if unexpected:
+            print(f"unexpected answers: {', '.join(unexpected)}")
         print("OK: exactly one booking per slot, no errors" if ok else "UNEXPECTED RESULT")
     return 0 if ok else 1
 
