@@ -157,7 +157,9 @@ def mentor_detail(request, pk):
 @login_required
 def book(request, pk):
     """Confirm a chosen slot with an agenda; POST books it."""
-    profile = get_object_or_404(MentorProfile.objects.select_related("user"), pk=pk, is_active=True)
+    profile = get_object_or_404(
+        MentorProfile.objects.select_related("user", "schedule"), pk=pk, is_active=True
+    )
     schedule = selectors.schedule_for(profile)
     if request.method == "POST":
         outcome = _book_posted(request, profile)
