@@ -12,7 +12,10 @@ A new booking is checked once before the lock as well, against what is already
 committed: a time the calendar shows as taken (or refused for any other reason)
 is answered at once instead of queueing behind the mentor's lock with everyone
 who rushed for her slots. Refusing on a committed state is as exact as refusing
-a moment earlier; only a yes needs the lock.
+a moment earlier; only a yes needs the lock. And the lock is held only for the
+re-check, the booking row and its history: what a new booking brings besides
+(message thread, reminders, notices) is written right after its commit, and a
+periodic task writes it for a request that stopped in between.
 """
 
 import logging
