@@ -366,6 +366,7 @@ def notify_many(notices, *, email=True, kind=None, context=None, event_start=Non
     OutboundEmail.objects.bulk_create(emails, ignore_conflicts=True)
     from academy import usercache, userpages
 
+    # A bulk insert sends no signals: drop the unread counts and kept pages it changed here.
     notified = {row.user_id for row in rows}
     usercache.forget("unread", *notified)
     userpages.bump_users(*notified)

@@ -834,8 +834,11 @@ ACADEMY_SEEDERS = [
     "growth.sharecards.demo",
     "growth.metrics.demo",
 ]
-# Benchmarks only: a minimal view (/bench/ping/) to compare every page with.
+# Benchmarks only: a minimal view (/bench/ping/) to compare every page with, and
+# Server-Timing headers with what load tests measure inside the server (academy.timings).
 ACADEMY_BENCH_URLS = env_bool("ACADEMY_BENCH_URLS", False)
+if ACADEMY_BENCH_URLS:
+    MIDDLEWARE.insert(0, "academy.timings.ServerTimingMiddleware")
 ACADEMY_DEMO_PASSWORD = "academy-demo-2026"  # noqa: S105 - demo accounts only (DEBUG)
 
 # --- mentorship -----------------------------------------------------------------------
@@ -862,6 +865,11 @@ CELERY_BEAT_SCHEDULE |= {
     # Due reminders are rows claimed every minute, never ETA tasks.
     "mentorship-send-due-reminders": {
         "task": "mentorship.tasks.send_due_reminders",
+        "schedule": crontab(minute="*"),
+    },
+    # A booking's follow-ups (notices, reminders) that its request did not write.
+    "mentorship-announce-bookings": {
+        "task": "mentorship.tasks.announce_bookings",
         "schedule": crontab(minute="*"),
     },
     "mentorship-send-message-digests": {

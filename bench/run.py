@@ -62,13 +62,14 @@ def _script_burst(script, *args):
 # (name, function(stack, env) -> dict of figures with "ok") for the concurrency bursts.
 BURSTS = [
     (
-        "200 bookings at 20 slots of one mentor (20 must succeed)",
+        "200 bookings at 20 slots of one mentor (20 must succeed, p95 ≤ 2 s)",
         _script_burst(
             "booking_burst.py",
             "--url={url}",
             "--database-url={database}",
             "--requests=200",
             "--spread=20",
+            "--p95-target-ms=2000",
             "--json",
         ),
     ),

@@ -148,6 +148,22 @@ def load_calendar(schedule, profile, mentee, *, assignment=None, start, end, exc
     )
 
 
+def mentor_sessions_between(profile, blocked_start, blocked_end):
+    """The mentor's active bookings overlapping [blocked_start, blocked_end). One query.
+
+    ``(pk, mentee id, idempotency key)`` each: what the calendar (``slots``) would
+    call taken, without loading the calendar.
+    """
+    return list(
+        Booking.objects.filter(
+            mentor_id=profile.user_id,
+            status__in=ACTIVE_STATUSES,
+            blocked_start__lt=blocked_end,
+            blocked_end__gt=blocked_start,
+        ).values_list("pk", "mentee_id", "idempotency_key")[:10]
+    )
+
+
 def load_period_calendar(schedule, profile, mentee, *, assignment=None, now=None, exclude=None):
     """The calendar from now to the end of the booking horizon."""
     now = now or timezone.now()

@@ -12,6 +12,12 @@ def send_due_reminders():
 
 
 @shared_task
+def announce_bookings():
+    """Write the follow-ups of bookings whose request stopped before it did; each once."""
+    return services.announce_pending_bookings()
+
+
+@shared_task
 def send_message_digests():
     """Announce messages left unread; each message at most once."""
     return services.send_digests()

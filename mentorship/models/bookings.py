@@ -158,6 +158,10 @@ class Booking(models.Model):
     two sessions at once. Bookings are never deleted: cancelling and marking
     attendance change the status, and every change is kept in ``BookingEvent``.
     ``sequence`` grows with every change calendars must pick up (ICS SEQUENCE).
+    ``pending_announcement`` marks a new booking whose follow-ups (the pair's
+    message thread, the reminders, both people's notices) are still to be written:
+    right after the booking's own commit, which holds the mentor's lock only for
+    the booking, or by a periodic task for a request that stopped in between.
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -210,6 +214,7 @@ class Booking(models.Model):
     )
     cancel_note = models.CharField(_("note"), max_length=300, blank=True)
     attendance_marked_at = models.DateTimeField(_("attendance marked at"), null=True, blank=True)
+    pending_announcement = models.BooleanField(_("notices still to be written"), default=False)
 
     class Meta:
         verbose_name = _("booking")
@@ -224,6 +229,12 @@ class Booking(models.Model):
             models.Index(fields=["mentor", "end"], name="mentorship_booking_mentor_end"),
             models.Index(fields=["mentee", "end"], name="mentorship_booking_mentee_end"),
             models.Index(fields=["mentor", "blocked_end"], name="mentorship_booking_mentor_blk"),
+            # The few bookings whose follow-ups are still to be written.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(pending_announcement=True),
+                name="mentorship_booking_to_announce",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

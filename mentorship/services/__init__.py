@@ -3,6 +3,7 @@
 from mentorship.services.assignments import assign_mentee, end_assignment
 from mentorship.services.booking import (
     accept_proposal,
+    announce_pending_bookings,
     book_session,
     cancel_booking,
     capacity_refusal,
@@ -33,6 +34,7 @@ __all__ = [
     "accept_proposal",
     "add_action_item",
     "add_note",
+    "announce_pending_bookings",
     "assign_mentee",
     "book_session",
     "cancel_booking",

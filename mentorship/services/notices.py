@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from academy.services import notify, render_for
+from academy.services import notify, notify_many, render_for
 
 # A reminder this close to the session is time-critical (SMS allowed).
 SOON_MINUTES = 60
@@ -23,30 +23,39 @@ def when(moment, user):
         return f"{local:%Y-%m-%d} ({date_format(local, 'D')}) {local:%H:%M}"
 
 
-def send(user, key, title, template, context, url, *, kind="mentoring_update", event_start=None):
-    """One notice to ``user``, written in her language; sending ``key`` again is a no-op.
+def compose(user, key, title, template, context, url):
+    """One notice to ``user`` in her language, as ``academy.services.notify_many`` takes it.
 
-    ``kind`` (registered in mentorship.apps) says which channels it may use; its SMS
-    and WeChat templates read ``name`` (the other person) and ``when`` from ``context``.
+    Its SMS and WeChat templates read ``name`` (the other person) and ``when``
+    from ``context``.
     """
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        body = render_for(user, template, context)
+        title, body = str(title), render_for(user, template, context)
         short = {
             name: str(context[name]) for name in ("other", "when", "deadline") if context.get(name)
         }
-        short = {"name": short.pop("other", ""), **short}
-        if "deadline" in short:
-            short["when"] = short.pop("deadline")
-        return notify(
-            user,
-            key=key,
-            title=str(title),
-            body=body,
-            url=url,
-            kind=kind,
-            context=short,
-            event_start=event_start,
-        )
+    short = {"name": short.pop("other", ""), **short}
+    if "deadline" in short:
+        short["when"] = short.pop("deadline")
+    return user, key, title, body, url, short
+
+
+def send(user, key, title, template, context, url, *, kind="mentoring_update", event_start=None):
+    """One notice to ``user``, written in her language; sending ``key`` again is a no-op.
+
+    ``kind`` (registered in mentorship.apps) says which channels it may use.
+    """
+    user, key, title, body, url, short = compose(user, key, title, template, context, url)
+    return notify(
+        user,
+        key=key,
+        title=title,
+        body=body,
+        url=url,
+        kind=kind,
+        context=short,
+        event_start=event_start,
+    )
 
 
 def title_for(user, message, **params):
@@ -71,23 +80,26 @@ def _url(booking):
 
 
 def booked(booking):
+    """Both people hear of a new session, in one batch (it is written inside the mentor's lock)."""
+    messages = []
     for user in (booking.mentee, booking.mentor):
         context = _booking_context(booking, user)
-        send(
-            user,
-            f"mentorship:booking:{booking.pk}:booked:{user.pk}",
-            title_for(
+        messages.append(
+            compose(
                 user,
-                _("Session booked: %(when)s with %(name)s"),
-                when=context["when"],
-                name=context["other"],
-            ),
-            "mentorship/notices/booked.txt",
-            context,
-            _url(booking),
-            kind="booking_confirmed",
-            event_start=booking.start,
+                f"mentorship:booking:{booking.pk}:booked:{user.pk}",
+                title_for(
+                    user,
+                    _("Session booked: %(when)s with %(name)s"),
+                    when=context["when"],
+                    name=context["other"],
+                ),
+                "mentorship/notices/booked.txt",
+                context,
+                _url(booking),
+            )
         )
+    notify_many(messages, kind="booking_confirmed", event_start=booking.start)
 
 
 def rescheduled(booking, old_start, by):

@@ -30,25 +30,28 @@ def offsets():
 
 
 def schedule(booking, now=None):
-    """Plan the reminders of the booking's current revision; cancel those of older ones."""
+    """Plan the reminders of the booking's current revision; cancel those of older ones.
+
+    Rows already planned for this revision stay as they are (one insert for all).
+    """
     now = now or timezone.now()
     cancel(booking, now, keep_sequence=booking.sequence)
     if booking.status != BookingStatus.CONFIRMED:
         return []
-    rows = []
-    for minutes in offsets():
-        due = booking.start - timedelta(minutes=minutes)
-        if due <= now:
-            continue  # booked at short notice: the confirmation says it all
-        for recipient_id in (booking.mentee_id, booking.mentor_id):
-            row, _created = Reminder.objects.get_or_create(
-                booking=booking,
-                recipient_id=recipient_id,
-                minutes_before=minutes,
-                sequence=booking.sequence,
-                defaults={"due_at": due},
-            )
-            rows.append(row)
+    rows = [
+        Reminder(
+            booking=booking,
+            recipient_id=recipient_id,
+            minutes_before=minutes,
+            sequence=booking.sequence,
+            due_at=booking.start - timedelta(minutes=minutes),
+        )
+        for minutes in offsets()
+        # Booked at short notice: the confirmation says it all.
+        if booking.start - timedelta(minutes=minutes) > now
+        for recipient_id in (booking.mentee_id, booking.mentor_id)
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
 
 

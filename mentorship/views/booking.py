@@ -163,7 +163,9 @@ def mentor_detail(request, pk):
 @login_required
 def book(request, pk):
     """Confirm a chosen slot with an agenda; POST books it."""
-    profile = get_object_or_404(MentorProfile.objects.select_related("user"), pk=pk, is_active=True)
+    profile = get_object_or_404(
+        MentorProfile.objects.select_related("user", "schedule"), pk=pk, is_active=True
+    )
     schedule = selectors.schedule_for(profile)
     if request.method == "POST":
         outcome = _book_posted(request, profile)
@@ -218,7 +220,9 @@ def _book_posted(request, profile):
     else:
         error, status = first_error(form), 400
     data = form.cleaned_data
-    return _slot_page(form, data.get("start"), data.get("minutes"), error), status
+    # A time just taken cannot be confirmed again: the page leads back to the free times.
+    page = _slot_page(form, data.get("start"), data.get("minutes"), error, slot_gone=status == 409)
+    return page, status
 
 
 def _book_linked(request, schedule):

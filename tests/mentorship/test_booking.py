@@ -16,6 +16,7 @@ from mentorship.models import (
     Reminder,
     Thread,
 )
+from mentorship.services.booking import announce_booking
 from tests.academy.factories import UserFactory, mentor, shopkeeper
 from tests.mentorship.factories import AssignmentFactory, make_booking, open_mentor, utc
 
@@ -145,6 +146,82 @@ def test_the_same_request_twice_books_once():
     assert first.pk == again.pk
     assert Booking.objects.count() == 1
     assert Notification.objects.count() == 2
+
+
+def test_a_double_tap_after_the_first_booked_returns_her_booking_not_taken():
+    profile = open_mentor(buffer_after=10)
+    mentee = shopkeeper()
+    first = services.book_session(mentee, profile, WED_9, 60, idempotency_key="tap", now=NOW)
+    # The time now shows as taken; her own retry still gets her booking back.
+    again = services.book_session(mentee, profile, WED_9, 60, idempotency_key="tap", now=NOW)
+    assert again.pk == first.pk
+    with pytest.raises(BookingError) as error:
+        services.book_session(mentee, profile, WED_9, 60, idempotency_key="other", now=NOW)
+    assert error.value.code == "taken"
+    assert Booking.objects.count() == 1
+
+
+def test_a_booking_left_unannounced_gets_its_notices_once_from_the_periodic_task(
+    monkeypatch, time_machine
+):
+    """The booking commits first, under the mentor's lock; its follow-ups come after.
+    When the request stops in between, the one-minute task writes them, once."""
+    profile = open_mentor()
+    mentee = shopkeeper()
+
+    def request_stops(*args, **kwargs):
+        raise SystemExit("the worker was killed")
+
+    monkeypatch.setattr("mentorship.services.booking.announce_booking", request_stops)
+    with pytest.raises(SystemExit):
+        services.book_session(mentee, profile, WED_9, 60, agenda="朋友圈文案", now=NOW)
+    monkeypatch.undo()
+    booking = Booking.objects.get()
+    assert booking.pending_announcement
+    assert list(booking.events.values_list("kind", flat=True)) == ["booked"]
+    assert not Notification.objects.exists() and not Reminder.objects.exists()
+
+    # Not while the request may still be writing them.
+    assert services.announce_pending_bookings(now=NOW) == 0
+    later = NOW + timedelta(minutes=2)
+    time_machine.move_to(later, tick=False)
+    assert services.announce_pending_bookings(now=later) == 1
+    assert services.announce_pending_bookings(now=later) == 0
+    assert announce_booking(booking, now=later) is False
+
+    assert set(Notification.objects.values_list("user_id", flat=True)) == {
+        mentee.pk,
+        profile.user_id,
+    }
+    assert Notification.objects.count() == 2 and OutboundEmail.objects.count() == 2
+    assert Reminder.objects.count() == 4
+    assert Thread.objects.filter(mentor=profile.user, mentee=mentee).exists()
+    booking.refresh_from_db()
+    assert not booking.pending_announcement
+
+
+def test_a_booking_cancelled_before_its_announcement_gets_no_booked_notice(monkeypatch):
+    profile = open_mentor()
+    mentee = shopkeeper()
+    monkeypatch.setattr(
+        "mentorship.services.booking.announce_booking", lambda *args, **kwargs: None
+    )
+    booking = services.book_session(mentee, profile, WED_9, 60, now=NOW)
+    monkeypatch.undo()
+    services.cancel_booking(booking, mentee, "conflict", now=NOW)
+    assert announce_booking(booking, now=NOW) is True
+    titles = list(Notification.objects.filter(user=mentee).values_list("title", flat=True))
+    assert len(titles) == 1 and "预约成功" not in titles[0]
+    assert not Reminder.objects.filter(cancelled_at__isnull=True).exists()
+
+
+def test_bookings_made_elsewhere_or_long_ago_are_never_announced():
+    profile = open_mentor()
+    make_booking(profile, start=WED_9)  # written directly: nothing pending
+    old = make_booking(profile, start=WED_9 + timedelta(hours=2), pending_announcement=True)
+    Booking.objects.filter(pk=old.pk).update(created_at=NOW - timedelta(days=2))
+    assert services.announce_pending_bookings(now=NOW) == 0
+    assert not Notification.objects.exists()
 
 
 @pytest.mark.parametrize(

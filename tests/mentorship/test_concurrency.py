@@ -6,24 +6,32 @@ no server errors. SQLite serialises writers, so these run on PostgreSQL only.
 
 import re
 import threading
+import time as time_module
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from academy.models import MentorKind
-from mentorship import services
+from academy.models import MentorKind, Notification, OutboundEmail
+from mentorship import selectors, services, slots
 from mentorship.errors import AssignmentError, BookingError
-from mentorship.models import Booking, MentorAssignment, MentorSchedule, Reminder
+from mentorship.models import (
+    Booking,
+    BookingEvent,
+    MentorAssignment,
+    MentorSchedule,
+    Reminder,
+    Thread,
+)
 from mentorship.services import reminders
 from mentorship.services.schedule import lock_schedule
 from tests.academy.factories import shopkeeper
 from tests.concurrency import run_concurrently
 from tests.forms import submit
-from tests.mentorship.factories import open_mentor, utc
+from tests.mentorship.factories import make_booking, open_mentor, utc
 
 pytestmark = pytest.mark.postgres
 
@@ -290,3 +298,188 @@ def test_booking_settings_wait_for_a_booking_holding_the_schedule_then_save_whol
     profile.refresh_from_db()
     assert profile.time_zone == "Europe/Berlin"
     assert MentorSchedule.objects.get(mentor=profile).daily_limit == 3
+
+
+TAKEN = "抱歉，这个时间刚刚被预约了，请选择其他时间。"
+
+
+def browser(user):
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def booking_form(client, profile, start, minutes=60):
+    """The confirm form as her browser shows it (while the time is still free)."""
+    url = reverse("mentorship:book", args=[profile.pk])
+    page = client.get(url, {"start": start.isoformat(), "minutes": minutes}).content.decode()
+    fields = dict(re.findall(r'name="(start|minutes|token)" value="([^"]*)"', page))
+    assert set(fields) == {"start", "minutes", "token"}, "the time was not offered"
+    return url, fields
+
+
+def saved_for(user):
+    """Every row a booking writes for its mentee, by kind."""
+    return {
+        "bookings": Booking.objects.filter(mentee=user).count(),
+        "events": BookingEvent.objects.filter(actor=user).count(),
+        "reminders": Reminder.objects.filter(recipient=user).count(),
+        "notices": Notification.objects.filter(user=user).count(),
+        "emails": OutboundEmail.objects.filter(to=user.email).count() if user.email else 0,
+        "threads": Thread.objects.filter(mentee=user).count(),
+    }
+
+
+NOTHING = {"bookings": 0, "events": 0, "reminders": 0, "notices": 0, "emails": 0, "threads": 0}
+
+
+class HeldLock:
+    """The mentor's schedule lock held by another connection, as a booking in progress holds it.
+
+    ``during`` runs inside that transaction once the lock is held (e.g. writing the
+    booking that transaction is making); the lock is kept until ``release``.
+    """
+
+    def __init__(self, profile, during=None):
+        self.profile, self.during = profile, during
+        self.held, self.released = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._hold)
+
+    def _hold(self):
+        try:
+            with transaction.atomic():
+                lock_schedule(self.profile)
+                if self.during:
+                    self.during()
+                self.held.set()
+                self.released.wait(timeout=60)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.held.wait(timeout=30)
+        # Another connection really cannot take it now.
+        with pytest.raises(DatabaseError), transaction.atomic():
+            MentorSchedule.objects.select_for_update(nowait=True).get(mentor=self.profile)
+        return self
+
+    def __exit__(self, *exc):
+        self.released.set()
+        self.thread.join(timeout=30)
+
+
+def post_in_background(client, url, fields):
+    answers = []
+
+    def post():
+        try:
+            response = client.post(url, fields)
+            answers.append((response.status_code, response.content.decode()))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    return thread, answers
+
+
+def test_a_post_for_a_time_already_taken_is_refused_without_waiting_for_the_mentors_lock(
+    postgres_db,
+):
+    profile = open_mentor()
+    winner, late = shopkeeper(), shopkeeper()
+    client = browser(late)
+    url, fields = booking_form(client, profile, WED_10)
+    book(winner, profile, WED_10, 60)
+    with HeldLock(profile):  # another booking of this mentor is in progress
+        started = time_module.monotonic()
+        posting, answers = post_in_background(client, url, fields)
+        posting.join(timeout=20)
+        answered_while_locked = not posting.is_alive()
+        seconds = time_module.monotonic() - started
+    posting.join(timeout=30)
+    assert answered_while_locked, "the post for a taken time waited for the mentor's lock"
+    assert seconds < 10
+    [(status, page)] = answers
+    assert status == 409 and TAKEN in page
+    assert saved_for(late) == NOTHING
+    assert Booking.objects.count() == 1
+
+
+def test_a_post_for_a_free_time_waits_for_the_lock_and_is_checked_again_inside_it(postgres_db):
+    """The time looks free when she posts: a booking holding the lock has not committed
+    yet. Her request waits for the lock and, checked again, hears it was just taken."""
+    profile = open_mentor()
+    winner, late = shopkeeper(), shopkeeper()
+    client = browser(late)
+    url, fields = booking_form(client, profile, WED_10)
+    with HeldLock(profile, during=lambda: make_booking(profile, mentee=winner, start=WED_10)):
+        posting, answers = post_in_background(client, url, fields)
+        posting.join(timeout=2)
+        waited = posting.is_alive()
+    posting.join(timeout=30)
+    assert waited, "the post for a free time did not wait for the mentor's lock"
+    [(status, page)] = answers
+    assert status == 409 and TAKEN in page
+    assert saved_for(late) == NOTHING
+    assert list(Booking.objects.values_list("mentee", flat=True)) == [winner.pk]
+
+
+def test_thirty_browsers_posting_the_last_free_time_book_it_once_and_nothing_for_the_others(
+    postgres_db,
+):
+    # Open one hour on Wednesdays, bookable a week ahead: one free time is left.
+    profile = open_mentor(days=[2], hours=("10:00", "11:00"), session_lengths=[60], horizon_days=7)
+    schedule = profile.schedule
+    calendar = selectors.load_period_calendar(schedule, profile, None, now=NOW)
+    assert [s.start for s in slots.free_slots(calendar, 60, NOW)] == [WED_10]
+    mentees = [shopkeeper() for _ in range(30)]
+    clients = [browser(m) for m in mentees]
+    forms = [booking_form(c, profile, WED_10) for c in clients]
+    answers = run_concurrently(
+        lambda c, form: c.post(*form), list(zip(clients, forms, strict=True))
+    )
+    statuses = [a.status_code for a in answers]
+    assert sorted(statuses) == [302] + [409] * 29, statuses
+    assert all(TAKEN in a.content.decode() for a in answers if a.status_code == 409)
+    [winner] = [m for m, a in zip(mentees, answers, strict=True) if a.status_code == 302]
+    assert list(Booking.objects.values_list("mentee", flat=True)) == [winner.pk]
+    # Hers: the booking, its history, her 24-hour and 1-hour reminders, the notice and
+    # its e-mail, the thread with her mentor.
+    assert saved_for(winner) == {
+        "bookings": 1,
+        "events": 1,
+        "reminders": 2,
+        "notices": 1,
+        "emails": 1,
+        "threads": 1,
+    }
+    assert not Booking.objects.get().pending_announcement
+    for loser in mentees:
+        if loser != winner:
+            assert saved_for(loser) == NOTHING, loser
+
+
+def test_the_benchmarks_server_says_how_long_a_booking_held_the_mentors_lock(postgres_db, settings):
+    """Only with the benchmark's middleware (ACADEMY_BENCH_URLS): a booking reports the
+    time from taking the mentor's lock to its commit; a time already taken never takes it."""
+    profile = open_mentor()
+    first, second = shopkeeper(), shopkeeper()
+    production = browser(first)
+    url, fields = booking_form(production, profile, WED_10 + timedelta(hours=4))
+    assert "Server-Timing" not in production.post(url, fields).headers
+
+    settings.MIDDLEWARE = ["academy.timings.ServerTimingMiddleware", *settings.MIDDLEWARE]
+    bench_first, bench_second = browser(first), browser(second)
+    _url, late_fields = booking_form(bench_second, profile, WED_10)
+    _url, fields = booking_form(bench_first, profile, WED_10)
+    booked = bench_first.post(url, fields)
+    assert booked.status_code == 302
+    timing = dict(re.findall(r"([\w-]+);dur=([\d.]+)", booked.headers["Server-Timing"]))
+    assert {"app", "cpu", "booking-lock-wait", "booking-lock"} <= set(timing)
+    assert 0 < float(timing["booking-lock"]) < float(timing["app"])
+
+    refused = bench_second.post(url, late_fields)
+    assert refused.status_code == 409
+    assert "booking-lock" not in refused.headers["Server-Timing"]

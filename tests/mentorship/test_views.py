@@ -19,7 +19,7 @@ from mentorship.models import (
     SessionNote,
 )
 from tests.academy.factories import shopkeeper
-from tests.forms import submit
+from tests.forms import form_fields, rendered_form, submit
 from tests.mentorship.factories import make_booking, open_mentor
 
 pytestmark = pytest.mark.django_db
@@ -120,13 +120,21 @@ def test_a_link_to_a_time_taken_since_says_so_and_offers_no_booking(client):
 def test_a_taken_time_is_refused_with_a_clear_message_and_nothing_saved(client):
     profile = open_mentor()
     start = tomorrow_at("Asia/Shanghai", 10)
-    client.force_login(shopkeeper())
-    _page, fields = booking_form(client, book_url(profile, start))
-    make_booking(profile, start=start)  # someone else was quicker
-    response = client.post(reverse("mentorship:book", args=[profile.pk]), fields)
+    mentee = shopkeeper()
+    client.force_login(mentee)
+    # The form as her browser shows it; then someone else is quicker.
+    form = rendered_form(client.get(book_url(profile, start)).content.decode(), "main form")
+    make_booking(profile, start=start)
+    response = client.post(form["action"], {**dict(form_fields(form)), "agenda": "想请教拉新"})
     assert response.status_code == 409
-    assert "这个时间刚刚被预约了" in response.content.decode()
-    assert Booking.objects.count() == 1
+    page = response.content.decode()
+    assert "抱歉，这个时间刚刚被预约了，请选择其他时间。" in page
+    # She is led back to the free times, not offered the same time again.
+    mentor_page = reverse("mentorship:mentor", args=[profile.pk])
+    assert re.search(rf'<a [^>]*href="{mentor_page}"[^>]*>选择其他时间</a>', page)
+    assert 'name="agenda"' not in page and "确认预约" not in page
+    assert not Booking.objects.filter(mentee=mentee).exists()
+    assert not Notification.objects.filter(user=mentee).exists()
 
 
 @pytest.mark.parametrize(
