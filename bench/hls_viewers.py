@@ -44,7 +44,8 @@ HEADERS = {"X-Forwarded-Proto": "https", "Accept-Language": "zh-hans"}
 
 
 def find_lesson():
-    """The first live lesson whose page, shown to the demo shopkeeper, has an HLS player.
+    """The first live lesson whose page, shown to the demo shopkeeper, has an HLS video
+    player (an HLS audio lesson if there is no video).
 
     Prints JSON: {"lesson": url or null, "cookie": "sessionid=…"}."""
     import django
@@ -63,11 +64,15 @@ def find_lesson():
     client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    audio = None
     for lesson in LessonPage.objects.live().order_by("path").iterator():
         response = client.get(lesson.url, secure=True)
-        if response.status_code == 200 and HLS_SRC.search(response.content.decode()):
-            return {"lesson": lesson.url, "cookie": cookie}
-    return {"lesson": None, "cookie": cookie}
+        page = response.content.decode()
+        if response.status_code == 200 and HLS_SRC.search(page):
+            if re.search(r"<video[^>]*data-hls-src", page):
+                return {"lesson": lesson.url, "cookie": cookie}
+            audio = audio or lesson.url
+    return {"lesson": audio, "cookie": cookie}
 
 
 def locate(env):
@@ -141,10 +146,14 @@ class Viewer(threading.Thread):
     def _play(self, session):
         page = self._get(session, self.base_url + self.lesson).text
         master_url = urljoin(self.base_url + self.lesson, html.unescape(HLS_SRC.search(page)[1]))
-        variants, _ = parse_playlist(self._get(session, master_url).text, master_url)
-        lowest = min(variants)[1] if variants else master_url
+        # The player's address redirects to the playlist signed for her: names in the
+        # playlists are relative to where it landed.
+        master = self._get(session, master_url)
+        variants, _ = parse_playlist(master.text, master.url)
+        lowest = min(variants)[1] if variants else master.url
         while not self.stop.is_set():
-            _, segments = parse_playlist(self._get(session, lowest).text, lowest)
+            playlist = self._get(session, lowest)
+            _, segments = parse_playlist(playlist.text, playlist.url)
             self.counters.add("playlists", 1)
             if not segments:
                 raise RuntimeError(f"no segments in {lowest}")
