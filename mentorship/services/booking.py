@@ -184,7 +184,11 @@ def book_session(
         if existing is not None:
             return existing
         raise
-    announce_booking(booking, now=now, notify=announce)
+    try:
+        announce_booking(booking, now=now, notify=announce)
+    except Exception:
+        # The booking stands; the periodic task writes what this request could not.
+        logger.exception("Booking %s is made; its notices will follow", booking.pk)
     return booking
 
 
