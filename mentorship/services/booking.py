@@ -8,12 +8,12 @@ becomes a clean "just taken" answer); on SQLite, IMMEDIATE transactions
 serialise the writers. Limits (daily, weekly per mentee, period, capacity) are
 checked inside the same lock, so they hold under concurrency too.
 
-A new booking is checked once before the lock as well, against what is already
-committed: a time the calendar shows as taken (or refused for any other reason)
-is answered at once instead of queueing behind the mentor's lock with everyone
+A new booking first asks, without the lock, whether the mentor's calendar
+already shows the time as taken (one query): if so, the answer is "just taken"
+at once, instead of a place in the queue behind the mentor's lock with everyone
 who rushed for her slots. Refusing on a committed state is as exact as refusing
 a moment earlier; only a yes needs the lock. And the lock is held only for the
-re-check, the booking row and its history: what a new booking brings besides
+full check, the booking row and its history: what a new booking brings besides
 (message thread, reminders, notices) is written right after its commit, and a
 periodic task writes it for a request that stopped in between.
 """
@@ -139,10 +139,10 @@ def check_slot(schedule, mentee, start, minutes, *, now, exclude=None):
 
 
 def _in_the_way(schedule, profile, start, minutes):
-    """The mentor's bookings that already take this time: (pk, mentee id, key) each. No lock.
+    """The mentor's bookings that already take this time: (pk, mentee id, key) each.
 
-    One query, and the first question asked, since it is what everyone else who
-    rushed for the slot hears.
+    One query, without the lock: what everyone who rushed for a slot just given
+    away hears. Every other rule is checked under the lock.
     """
     if start.tzinfo is None or minutes not in schedule.lengths:
         return []  # refused with its own reason by check_slot
@@ -177,9 +177,6 @@ def book_session(
                 return Booking.objects.get(pk=pk)  # her own double tap
         raise errors.slot_taken()
     try:
-        # Checked first against what is committed, without the lock: a refusal
-        # now is as exact as a refusal a moment earlier.
-        check_slot(schedule, mentee, start, minutes, now=now)
         booking = _book_under_lock(profile, mentee, start, minutes, agenda, idempotency_key, now)
     except BookingError:
         # A double tap whose first request booked meanwhile: the time is hers.
@@ -187,7 +184,11 @@ def book_session(
         if existing is not None:
             return existing
         raise
-    announce_booking(booking, now=now, notify=announce)
+    try:
+        announce_booking(booking, now=now, notify=announce)
+    except Exception:
+        # The booking stands; the periodic task writes what this request could not.
+        logger.exception("Booking %s is made; its notices will follow", booking.pk)
     return booking
 
 

@@ -200,6 +200,24 @@ def test_a_booking_left_unannounced_gets_its_notices_once_from_the_periodic_task
     assert not booking.pending_announcement
 
 
+def test_a_booking_whose_notices_fail_is_still_made_and_they_follow(monkeypatch, time_machine):
+    profile = open_mentor()
+    mentee = shopkeeper()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the notice templates could not be read")
+
+    monkeypatch.setattr("mentorship.services.notices.booked", broken)
+    booking = services.book_session(mentee, profile, WED_9, 60, now=NOW)
+    assert Booking.objects.get().pk == booking.pk
+    assert not Notification.objects.exists() and not Reminder.objects.exists()
+    monkeypatch.undo()
+    later = NOW + timedelta(minutes=2)
+    time_machine.move_to(later, tick=False)
+    assert services.announce_pending_bookings(now=later) == 1
+    assert Notification.objects.count() == 2 and Reminder.objects.count() == 4
+
+
 def test_a_booking_cancelled_before_its_announcement_gets_no_booked_notice(monkeypatch):
     profile = open_mentor()
     mentee = shopkeeper()
