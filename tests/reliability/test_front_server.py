@@ -10,6 +10,7 @@ compressed.
 import re
 
 import pytest
+import redis
 from django.urls import reverse
 
 from courses import services as courses
@@ -31,7 +32,7 @@ def stack(private_redis, app_database_url, production):
 
 
 @pytest.fixture
-def lessons(postgres_db, home_page, stack, settings):
+def lessons(postgres_db, home_page, stack, private_redis, settings):
     """An open lesson and a locked one, each with an audio file and a document."""
     settings.MEDIA_ROOT = stack.media_root  # files where the stack's nginx finds them
     tiers = academy(home_page)
@@ -55,6 +56,8 @@ def lessons(postgres_db, home_page, stack, settings):
         }
     learner = shopkeeper()
     courses.enrol(learner, made["open"]["course"])
+    # The stack's catalogue, cached in its own Redis by an earlier test, knows other pages.
+    redis.Redis.from_url(private_redis.url(0)).flushdb()
     made["learner"] = Visitor.logged_in(stack.web_process.url, learner)
     return made
 
