@@ -12,14 +12,9 @@ from academy import userpages
 from academy.models import ShopkeeperProfile
 from tests.academy.factories import shopkeeper
 from tests.forms import submit
+from tests.kept_pages import KEPT, kept
 
 pytestmark = pytest.mark.django_db
-
-KEPT = "X-User-Page-Cache"
-
-
-def kept(response):
-    return response.get(KEPT) == "hit"
 
 
 def without_tokens(content):

@@ -11,25 +11,11 @@ from django.urls import reverse
 from courses import services
 from courses.models import LessonPage
 from tests.courses import factories
+from tests.kept_pages import kept, warm
 
 pytestmark = pytest.mark.django_db
 
-KEPT = "X-User-Page-Cache"
 BUDGET = 8
-
-
-def kept(response):
-    return response.get(KEPT) == "hit"
-
-
-def warm(client, url):
-    """Open a page until it is served from her kept copy, as on her second visit."""
-    for _ in range(3):
-        response = client.get(url)
-        assert response.status_code == 200
-        if kept(response):
-            return response
-    raise AssertionError(f"{url} was never kept")
 
 
 def completed_shown(page):

@@ -13,25 +13,11 @@ from mentorship.models import Booking
 from mentorship.services import schedule
 from tests.academy.factories import shopkeeper
 from tests.forms import submit
+from tests.kept_pages import kept, warm
 from tests.mentorship.factories import open_mentor
 from tests.mentorship.test_views import OVERRIDE_FORM, booking_form, slot_links, tomorrow_at
 
 pytestmark = pytest.mark.django_db
-
-KEPT = "X-User-Page-Cache"
-
-
-def kept(response):
-    return response.get(KEPT) == "hit"
-
-
-def warm(client, url):
-    for _ in range(3):
-        response = client.get(url)
-        assert response.status_code == 200
-        if kept(response):
-            return response
-    raise AssertionError(f"{url} was never kept")
 
 
 def encoded(start):

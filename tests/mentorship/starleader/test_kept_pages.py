@@ -9,24 +9,10 @@ from academy import roles
 from mentorship.starleader import services
 from mentorship.starleader.models import CohortPage
 from tests.academy.factories import staff
+from tests.kept_pages import kept, warm
 from tests.mentorship.starleader.factories import ANSWERS, CohortFactory, add_session, applicant
 
 pytestmark = pytest.mark.django_db
-
-KEPT = "X-User-Page-Cache"
-
-
-def kept(response):
-    return response.get(KEPT) == "hit"
-
-
-def warm(client, url):
-    for _ in range(3):
-        response = client.get(url)
-        assert response.status_code == 200
-        if kept(response):
-            return response
-    raise AssertionError(f"{url} was never kept")
 
 
 @pytest.fixture
